@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"bloomy/accounts"
+
+	"github.com/spf13/cobra"
+)
+
+// checkJSON is one result of `bloomy check --json`: stable for scripts.
+type checkJSON struct {
+	Account  string `json:"account"`
+	Status   string `json:"status"`
+	UserID   int64  `json:"user_id,omitempty"`
+	UserName string `json:"user_name,omitempty"`
+	Error    string `json:"error,omitempty"`
+	TookMS   int64  `json:"took_ms"`
+}
+
+func newCheckCmd(g *globals) *cobra.Command {
+	var all, asJSON bool
+	cmd := &cobra.Command{
+		Use:               "check [NAME|--all]",
+		Short:             "Ask the server whether keys are still accepted (live)",
+		Long:              "Check keys against users/mine: one account (default: the active one) or all of them in parallel. Exits 1 if any key is not accepted.",
+		Args:              maxArgs(1, "one account name"),
+		ValidArgsFunction: completeAccounts(g, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all && len(args) > 0 {
+				return usagef("give an account name or --all, not both")
+			}
+			svc, err := g.service()
+			if err != nil {
+				return err
+			}
+			var results []accounts.CheckResult
+			if all {
+				if results, err = svc.CheckAll(cmd.Context()); err != nil {
+					return err
+				}
+				if len(results) == 0 {
+					return fmt.Errorf("no accounts to check; log in with: bloomy login")
+				}
+			} else {
+				a, err := accountFor(svc, args)
+				if err != nil {
+					return err
+				}
+				results = []accounts.CheckResult{svc.Check(cmd.Context(), a.Name)}
+			}
+			if asJSON {
+				writeChecksJSON(g.stdout, results)
+			} else {
+				for _, r := range results {
+					fmt.Fprintf(g.stdout, "%s %-16s %s (%s)\n", checkMark(r.Status), r.Account, r.Summary(), r.Took.Round(time.Millisecond))
+				}
+			}
+			for _, r := range results {
+				if r.Status != accounts.CheckValid {
+					return exitError{code: exitFail}
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "check every account")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return cmd
+}
+
+func checkMark(s accounts.CheckStatus) string {
+	if s == accounts.CheckValid {
+		return "✓"
+	}
+	return "✗"
+}
+
+func writeChecksJSON(w io.Writer, results []accounts.CheckResult) {
+	out := make([]checkJSON, 0, len(results))
+	for _, r := range results {
+		c := checkJSON{Account: r.Account, Status: string(r.Status), TookMS: r.Took.Milliseconds()}
+		if r.User != nil {
+			c.UserID, c.UserName = r.User.ID, r.User.Name
+		}
+		if r.Err != nil {
+			c.Error = r.Err.Error()
+		}
+		out = append(out, c)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
+}
+
+func newDoctorCmd(g *globals) *cobra.Command {
+	var asJSON, fix, offline bool
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Explain which key is used and why, and what is wrong (exits 1 on any ✗)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := g.service()
+			if err != nil {
+				return err
+			}
+			if fix {
+				applyFixes(g, svc)
+			}
+			report := fullReport(cmd.Context(), svc, !offline)
+			if asJSON {
+				enc := json.NewEncoder(g.stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(report); err != nil {
+					return err
+				}
+			} else {
+				writeReport(g.stdout, report)
+			}
+			if report.Worst() == accounts.StatusFail {
+				return exitError{code: exitFail}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().BoolVar(&fix, "fix", false, "apply the fixes that need no input (permissions, restore) first")
+	cmd.Flags().BoolVar(&offline, "offline", false, "skip the live checks (host reachable, key accepted)")
+	return cmd
+}
+
+// fullReport is the static report plus, when live, the network checks.
+func fullReport(ctx context.Context, svc *accounts.Service, live bool) *accounts.Report {
+	report := svc.Diagnose()
+	if live {
+		report.Findings = append(report.Findings, svc.LiveFindings(ctx)...)
+	}
+	return report
+}
+
+// applyFixes runs every fix of the static report that needs no input.
+func applyFixes(g *globals, svc *accounts.Service) {
+	done := map[accounts.FixKind]bool{}
+	for _, f := range svc.Diagnose().Findings {
+		if f.Fix == nil || done[f.Fix.Kind] {
+			continue
+		}
+		switch f.Fix.Kind {
+		case accounts.FixPermissions, accounts.FixRestore:
+			done[f.Fix.Kind] = true
+			if msg, err := svc.Repair(*f.Fix); err != nil {
+				fmt.Fprintf(g.stderr, "could not %s: %v\n", f.Fix.Label, err)
+			} else {
+				fmt.Fprintf(g.stderr, "fixed: %s\n", msg)
+			}
+		}
+	}
+}
+
+// writeReport prints the checklist for a person.
+func writeReport(w io.Writer, r *accounts.Report) {
+	for _, f := range r.Findings {
+		fmt.Fprintf(w, "%s %-22s %s\n", f.Status.Symbol(), f.Title, f.Summary)
+		for _, d := range f.Details {
+			fmt.Fprintf(w, "  %-22s %s\n", "", d)
+		}
+		if f.Fix != nil {
+			fmt.Fprintf(w, "  %-22s fix: %s%s\n", "", f.Fix.Label, fixHint(f.Fix))
+		}
+	}
+	fmt.Fprintf(w, "\n%d ok, %d warnings, %d problems\n", r.Count(accounts.StatusOK), r.Count(accounts.StatusWarn), r.Count(accounts.StatusFail))
+}
+
+// fixHint is the command that applies a fix.
+func fixHint(f *accounts.Fix) string {
+	switch f.Kind {
+	case accounts.FixPermissions, accounts.FixRestore:
+		return " (bloomy doctor --fix)"
+	case accounts.FixImport:
+		return " (bloomy import NAME)"
+	case accounts.FixRelogin:
+		return " (bloomy login --name " + f.Account + ")"
+	default:
+		return ""
+	}
+}
