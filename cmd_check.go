@@ -119,7 +119,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 					return err
 				}
 			} else {
-				writeReport(g.stdout, report)
+				fmt.Fprint(g.stdout, report.Text())
 			}
 			if report.Worst() == accounts.StatusFail {
 				return exitError{code: exitFail}
@@ -158,33 +158,5 @@ func applyFixes(g *globals, svc *accounts.Service) {
 				fmt.Fprintf(g.stderr, "fixed: %s\n", msg)
 			}
 		}
-	}
-}
-
-// writeReport prints the checklist for a person.
-func writeReport(w io.Writer, r *accounts.Report) {
-	for _, f := range r.Findings {
-		fmt.Fprintf(w, "%s %-22s %s\n", f.Status.Symbol(), f.Title, f.Summary)
-		for _, d := range f.Details {
-			fmt.Fprintf(w, "  %-22s %s\n", "", d)
-		}
-		if f.Fix != nil {
-			fmt.Fprintf(w, "  %-22s fix: %s%s\n", "", f.Fix.Label, fixHint(f.Fix))
-		}
-	}
-	fmt.Fprintf(w, "\n%d ok, %d warnings, %d problems\n", r.Count(accounts.StatusOK), r.Count(accounts.StatusWarn), r.Count(accounts.StatusFail))
-}
-
-// fixHint is the command that applies a fix.
-func fixHint(f *accounts.Fix) string {
-	switch f.Kind {
-	case accounts.FixPermissions, accounts.FixRestore:
-		return " (bloomy doctor --fix)"
-	case accounts.FixImport:
-		return " (bloomy import NAME)"
-	case accounts.FixRelogin:
-		return " (bloomy login --name " + f.Account + ")"
-	default:
-		return ""
 	}
 }

@@ -194,8 +194,10 @@ func describePathSource(src config.PathSource) string {
 		return "the --config flag"
 	case config.PathFromEnv:
 		return "the " + config.EnvPath + " environment variable"
-	default:
+	case config.PathDefault, "":
 		return "the default location"
+	default:
+		return string(src)
 	}
 }
 
@@ -225,7 +227,7 @@ func permissionFindings(path string) []Finding {
 		file.Fix = fix
 	}
 	out = append(out, file)
-	dir := Finding{ID: CheckIDDirPerms, Status: StatusOK, Title: "Directory permissions", Summary: fmt.Sprintf("%04o %s", p.DirMode.Perm(), p.DirPath)}
+	dir := Finding{ID: CheckIDDirPerms, Status: StatusOK, Title: "Dir permissions", Summary: fmt.Sprintf("%04o %s", p.DirMode.Perm(), p.DirPath)}
 	if p.DirGroupBits&0o022 != 0 || p.DirOtherBits&0o022 != 0 {
 		dir.Status = StatusFail
 		dir.Summary = fmt.Sprintf("%04o — others can replace files in %s; expected 0700", p.DirMode.Perm(), p.DirPath)
@@ -433,7 +435,7 @@ func (s *Service) LiveFindings(ctx context.Context) []Finding {
 	if err != nil {
 		host.Status, host.Summary = StatusFail, err.Error()
 	} else {
-		host.Status, host.Summary = StatusOK, fmt.Sprintf("%s answered in %s", k.Host, took.Round(time.Millisecond))
+		host.Status, host.Summary = StatusOK, fmt.Sprintf("%s answered in %s", k.Host, roundTook(took))
 	}
 	out := []Finding{host}
 	accepted := Finding{ID: CheckIDKeyAccepted, Title: "Key accepted", Live: true}
@@ -455,6 +457,18 @@ func (s *Service) LiveFindings(ctx context.Context) []Finding {
 		accepted.Status, accepted.Summary = StatusFail, res.Summary()
 	}
 	return append(out, accepted)
+}
+
+// roundTook words a round trip: "under 1ms", "12ms", "1.2s".
+func roundTook(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "under 1ms"
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	default:
+		return d.Round(100 * time.Millisecond).String()
+	}
 }
 
 // ping measures how long the host takes to answer anything at all.

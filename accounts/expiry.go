@@ -74,11 +74,15 @@ func (e Expiry) Sentence(now time.Time) string {
 	}
 }
 
-// shortDuration rounds down to the largest whole unit: "12d", "5h", "40m", "0m".
+// shortDuration words a duration in its largest unit: days rounded to the
+// nearest ("14d" for a key issued a second ago), hours and minutes rounded
+// down: "12d", "5h", "40m", "0m".
 func shortDuration(d time.Duration) string {
 	switch {
+	case d >= 36*time.Hour:
+		return fmt.Sprintf("%dd", int((d+12*time.Hour)/(24*time.Hour)))
 	case d >= 24*time.Hour:
-		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+		return "1d"
 	case d >= time.Hour:
 		return fmt.Sprintf("%dh", int(d/time.Hour))
 	default:

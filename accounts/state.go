@@ -53,6 +53,8 @@ type State struct {
 	// (a *config.ParseError when it does not parse).
 	Config  *config.Config
 	LoadErr error
+	// ReadOnly says why saving would fail (a read-only file or directory), or nil.
+	ReadOnly error
 
 	Accounts   []Account
 	Active     string
@@ -72,7 +74,7 @@ type Account struct {
 // State reads the file and works out everything shown about it. It fails
 // only when it cannot even resolve paths; an unreadable file is in LoadErr.
 func (s *Service) State() *State {
-	st := &State{Path: s.opts.ConfigPath, PathSource: s.opts.PathSource}
+	st := &State{Path: s.opts.ConfigPath, PathSource: s.opts.PathSource, ReadOnly: config.CheckWritable(s.opts.ConfigPath)}
 	cfg, err := s.store.Load()
 	if err != nil {
 		st.LoadErr = err
@@ -89,6 +91,14 @@ func (s *Service) State() *State {
 	st.Lost, _ = s.store.Lost(cfg)
 	st.Key = s.resolve(cfg)
 	return st
+}
+
+// Writable reports whether changes can be saved: the file parses and is not read-only.
+func (st *State) Writable() error {
+	if st.LoadErr != nil {
+		return st.LoadErr
+	}
+	return st.ReadOnly
 }
 
 // Find returns the listed account with that name, or nil.

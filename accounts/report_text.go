@@ -1,0 +1,38 @@
+package accounts
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FixHint is the command that applies a fix outside the interface.
+func (f *Fix) FixHint() string {
+	switch f.Kind {
+	case FixPermissions, FixRestore:
+		return "bloomy doctor --fix"
+	case FixImport:
+		return "bloomy import NAME"
+	case FixRelogin:
+		return "bloomy login --name " + f.Account
+	default:
+		return ""
+	}
+}
+
+// Text renders the report as plain text, every key masked: what `bloomy
+// doctor` prints and what the diagnostics screen copies or saves.
+func (r *Report) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "bloomy diagnostics — %s\n\n", r.Generated.Local().Format("2 Jan 2006 15:04:05"))
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "%s %-22s %s\n", f.Status.Symbol(), f.Title, f.Summary)
+		for _, d := range f.Details {
+			fmt.Fprintf(&b, "  %-22s %s\n", "", d)
+		}
+		if f.Fix != nil {
+			fmt.Fprintf(&b, "  %-22s fix: %s (%s)\n", "", f.Fix.Label, f.Fix.FixHint())
+		}
+	}
+	fmt.Fprintf(&b, "\n%d ok, %d warnings, %d problems\n", r.Count(StatusOK), r.Count(StatusWarn), r.Count(StatusFail))
+	return b.String()
+}
