@@ -88,7 +88,12 @@ type Config struct {
 	// Format says who wrote the file; set by Parse, ignored by Marshal.
 	Format Format
 
-	doc *yaml.Node // the parsed document; nil for a Config made in code
+	doc *yaml.Node // the parsed document; nil for a Config made in code or read by parseFast
+
+	// keyOrder holds the top-level keys of a file parseFast read, in file order. It
+	// stands in for doc: Marshal writes the keys in the order the node path would
+	// have kept, and rebuilds a document from it when it has to use the node path.
+	keyOrder []string
 }
 
 // Account returns the account with the given name (case-sensitive) as a pointer into
@@ -191,7 +196,20 @@ const (
 
 // Parse reads a config file's bytes. An empty file is an empty config. The error is a
 // *ParseError (without Path) naming the line; it never panics on any input.
+//
+// A file in the exact shape Marshal writes is read by parseFast, without building a
+// YAML node tree; every other file goes through yaml/v3's node decoder. Both give the
+// same Config, and Marshal writes the same bytes for it.
 func Parse(data []byte) (cfg *Config, err error) {
+	if cfg, ok := parseFast(data); ok {
+		return cfg, nil
+	}
+	return parseNodes(data)
+}
+
+// parseNodes is Parse on the yaml.Node path: it decodes data into a node tree, which
+// the Config keeps so that Marshal can write comments and unknown keys back.
+func parseNodes(data []byte) (cfg *Config, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			cfg, err = nil, &ParseError{Msg: "the YAML parser failed on this file"}

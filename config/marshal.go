@@ -19,8 +19,12 @@ import (
 // keeps its node, and so its comments and unknown keys, across a rename; a new one is
 // appended. Strings a YAML 1.1 reader would take for something else are double-quoted.
 //
+// A Config with no node tree (made in code, or read by the fast path) whose accounts
+// have none either is written by marshalFast, straight into a byte buffer; the bytes
+// are the same as the node path would write. Everything else takes the node path.
+//
 // Marshal does not change c or its node tree, so it may be called more than once.
-func (c *Config) Marshal() (out []byte, err error) {
+func (c *Config) Marshal() ([]byte, error) {
 	seen := make(map[string]bool, len(c.Accounts))
 	for _, a := range c.Accounts {
 		if seen[a.Name] {
@@ -28,9 +32,18 @@ func (c *Config) Marshal() (out []byte, err error) {
 		}
 		seen[a.Name] = true
 	}
+	if out, ok := c.marshalFast(); ok {
+		return out, nil
+	}
+	return c.marshalNodes()
+}
 
+// marshalNodes is Marshal on the yaml.Node path. A Config without a document (made in
+// code or read by the fast path) starts from a top-level mapping holding the keys of
+// c.keyOrder, which is what the node path would have read from the same file.
+func (c *Config) marshalNodes() (out []byte, err error) {
 	doc := &yaml.Node{Kind: yaml.DocumentNode}
-	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: keyPlaceholders(c.keyOrder)}
 	if c.doc != nil {
 		cp := *c.doc
 		doc, root = &cp, c.doc.Content[0]
@@ -41,21 +54,9 @@ func (c *Config) Marshal() (out []byte, err error) {
 			oldAccounts = root.Content[i+1]
 		}
 	}
-	version := c.Version
-	if version == 0 {
-		version = 1
-	}
-	accounts := c.accountsNode(oldAccounts)
-	keys := []managedKey{
-		intKey([]string{keyVersion, keyRubyVersion}, int64(version)),
-		stringKey([]string{keyAPIKey, keyRubyAPIKey}, c.APIKey),
-		stringKey([]string{keyActive}, c.Active),
-		stringKey([]string{keyPrevious}, c.Previous),
-		{names: []string{keyAccounts}, value: accounts, same: func(old *yaml.Node) bool { return old == accounts }},
-	}
 	newRoot := *root
 	newRoot.Style &^= yaml.FlowStyle
-	newRoot.Content = applyKeys(root.Content, keys)
+	newRoot.Content = applyKeys(root.Content, c.topKeys(c.accountsNode(oldAccounts)))
 	doc.Content = []*yaml.Node{&newRoot}
 
 	defer func() {
@@ -73,6 +74,38 @@ func (c *Config) Marshal() (out []byte, err error) {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// topKeys are the top-level keys bloomy manages, in the order it writes them, with
+// the values c gives them; accounts is the value of `accounts`.
+func (c *Config) topKeys(accounts *yaml.Node) []managedKey {
+	version := c.Version
+	if version == 0 {
+		version = 1
+	}
+	return []managedKey{
+		intKey([]string{keyVersion, keyRubyVersion}, int64(version)),
+		stringKey([]string{keyAPIKey, keyRubyAPIKey}, c.APIKey),
+		stringKey([]string{keyActive}, c.Active),
+		stringKey([]string{keyPrevious}, c.Previous),
+		{names: []string{keyAccounts}, value: accounts, same: func(old *yaml.Node) bool { return old == accounts }},
+	}
+}
+
+// keyPlaceholders is the content of a top-level mapping holding the given keys, each
+// with a null value. Every key is one bloomy manages, so applyKeys replaces or removes
+// each value; only the keys and their order matter.
+func keyPlaceholders(keys []string) []*yaml.Node {
+	if len(keys) == 0 {
+		return nil
+	}
+	content := make([]*yaml.Node, 0, 2*len(keys))
+	for _, k := range keys {
+		content = append(content,
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"})
+	}
+	return content
 }
 
 // accountsNode builds the value of `accounts` from c.Accounts, starting from the old
