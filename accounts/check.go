@@ -95,7 +95,7 @@ func (s *Service) CheckAll(ctx context.Context) ([]CheckResult, error) {
 }
 
 func (s *Service) checkAccount(ctx context.Context, acc config.Account) CheckResult {
-	r := s.CheckKey(ctx, s.hostFor(acc.BaseURL), acc.APIKey)
+	r := s.CheckKey(ctx, acc.URL(), acc.APIKey)
 	r.Account = acc.Name
 	return r
 }

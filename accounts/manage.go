@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"bloomy/bloomyclient"
 	"bloomy/config"
 )
 
@@ -49,10 +50,16 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	host := strings.TrimSpace(req.Host)
 	if host == "" {
 		if existing := cfg.Account(req.Name); existing != nil {
-			host = existing.BaseURL
+			host = existing.URL() // a re-login goes where the account lives
+		} else {
+			host = s.DefaultHost()
 		}
 	}
-	host = s.hostFor(host)
+	u, err := bloomyclient.ParseBaseURL(host)
+	if err != nil {
+		return nil, err
+	}
+	host = u.String()
 	client, err := s.newClient(host, "")
 	if err != nil {
 		return nil, err
@@ -263,7 +270,7 @@ func (s *Service) Import(ctx context.Context, name string) (*config.Account, err
 	if cfg.Account(name) != nil {
 		return nil, fmt.Errorf("an account named %q already exists", name)
 	}
-	host := s.hostFor("")
+	host := s.DefaultHost()
 	client, err := s.newClient(host, key)
 	if err != nil {
 		return nil, err

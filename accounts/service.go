@@ -88,21 +88,16 @@ func (s *Service) Now() time.Time { return s.opts.Now() }
 // Load reads the config file as it is now.
 func (s *Service) Load() (*config.Config, error) { return s.store.Load() }
 
-// hostFor is the host an account talks to: its own, else the service's
-// default (BLOOMY_BASE_URL), else production.
-func (s *Service) hostFor(baseURL string) string {
-	switch {
-	case baseURL != "":
-		return baseURL
-	case s.opts.BaseURL != "":
+// DefaultHost is where new logins go unless the form says otherwise, and
+// where keys that belong to no account are checked: BLOOMY_BASE_URL, else
+// the production host. A saved account always talks to its own host (its
+// base_url, or production when it has none).
+func (s *Service) DefaultHost() string {
+	if s.opts.BaseURL != "" {
 		return s.opts.BaseURL
-	default:
-		return config.DefaultBaseURL
 	}
+	return config.DefaultBaseURL
 }
-
-// DefaultHost is where new logins go unless the form says otherwise.
-func (s *Service) DefaultHost() string { return s.hostFor("") }
 
 // newClient builds an API client for a host and key.
 func (s *Service) newClient(host, key string) (*bloomyclient.Client, error) {
@@ -133,7 +128,7 @@ func (s *Service) Client(name string) (*bloomyclient.Client, error) {
 	if acc == nil {
 		return nil, &NotFoundError{Name: name}
 	}
-	return s.newClient(s.hostFor(acc.BaseURL), acc.APIKey)
+	return s.newClient(acc.URL(), acc.APIKey)
 }
 
 // NotFoundError names an account that is not in the file.

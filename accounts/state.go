@@ -165,11 +165,11 @@ func (s *Service) resolve(cfg *config.Config) Resolution {
 	default:
 		r.Key, r.Source = r.SDKKey, r.SDKSource
 	}
-	r.Host = s.hostFor("")
+	r.Host = s.DefaultHost()
 	if cfg != nil {
 		if a := cfg.AccountByKey(r.Key); a != nil {
 			r.Account = a.Name
-			r.Host = s.hostFor(a.BaseURL)
+			r.Host = a.URL()
 		}
 	}
 	return r
