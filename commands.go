@@ -15,6 +15,7 @@ func subcommands(g *globals) []*cobra.Command {
 		newTokenCmd(g),
 		newEnvCmd(g),
 		newExecCmd(g),
+		newUsersCmd(g),
 		newCheckCmd(g),
 		newDoctorCmd(g),
 		newDemoServerCmd(g),

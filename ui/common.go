@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"bloomy/accounts"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// DemoLogin is a login the demo server accepts, shown on the login form.
+type DemoLogin struct {
+	Username, Password, Organization string
+}
+
+// common is what every screen shares: the service, the size, the looks, the
+// keys and the latest state of the config file.
+type common struct {
+	ctx     context.Context
+	svc     *accounts.Service
+	width   int
+	height  int
+	styles  Styles
+	keys    keyMap
+	noColor bool
+	demo    []DemoLogin
+	state   *accounts.State
+	// steadyCursor turns off cursor blinking in text fields.
+	steadyCursor bool
+}
+
+// newInput is a text field with the interface's cursor settings.
+func (c *common) newInput() textinput.Model {
+	in := textinput.New()
+	if c.steadyCursor {
+		st := in.Styles()
+		st.Cursor.Blink = false
+		in.SetStyles(st)
+	}
+	return in
+}
+
+// screen is one page of the interface. Only the root returns a tea.View.
+type screen interface {
+	help.KeyMap
+	Update(tea.Msg) (screen, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	// Capturing is true while a text field or filter has focus: the root then
+	// leaves every key to the screen.
+	Capturing() bool
+}
+
+// statusMsg shows a line of feedback under the screen.
+type statusMsg struct {
+	text  string
+	isErr bool
+}
+
+func statusCmd(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text: text, isErr: isErr} }
+}
+
+// loadStateCmd reads the config file in a command.
+func loadStateCmd(svc *accounts.Service) tea.Cmd {
+	return func() tea.Msg { return stateLoadedMsg{state: svc.State()} }
+}
+
+// truncate cuts s (which may hold styles) to width cells, with an ellipsis.
+func truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// pad cuts or pads plain text to exactly width cells.
+func pad(s string, width int) string {
+	s = truncate(s, width)
+	if w := ansi.StringWidth(s); w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// fitLines makes text exactly height lines, each no wider than width.
+func fitLines(text string, width, height int) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, width)
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sanitize makes text from the server or the file safe to print: control
+// characters (an ANSI escape in a user's name) become spaces.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// ago words a past time for a status line: "just now", "3m ago".
+func ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 10*time.Second:
+		return "just now"
+	case d < time.Minute:
+		return "seconds ago"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m ago"
+	default:
+		return t.Local().Format("15:04")
+	}
+}

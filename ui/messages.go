@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"bloomy/accounts"
+	"bloomy/bloomyclient"
+)
+
+// stateLoadedMsg carries the config file as read after start or a change.
+type stateLoadedMsg struct{ state *accounts.State }
+
+// actionDoneMsg reports a finished change to the file (use, rename, remove,
+// import, restore, fix) in words, or its error.
+type actionDoneMsg struct {
+	text string
+	err  error
+}
+
+// checkFinishedMsg is one account's live check; gen ties it to the check
+// request it answers, so a late answer for a replaced check is dropped.
+type checkFinishedMsg struct {
+	account string
+	gen     int
+	result  accounts.CheckResult
+}
+
+// loginFinishedMsg is the end of a login from the form; id ties it to the
+// submission it answers.
+type loginFinishedMsg struct {
+	id     int
+	result *accounts.LoginResult
+	err    error
+}
+
+// reportBuiltMsg is the static diagnostics report.
+type reportBuiltMsg struct{ report *accounts.Report }
+
+// liveFindingsMsg is the network part of the diagnostics; gen ties it to a run.
+type liveFindingsMsg struct {
+	gen      int
+	findings []accounts.Finding
+}
+
+// usersFetchedMsg is one account's users; gen ties it to the request.
+type usersFetchedMsg struct {
+	account string
+	gen     int
+	users   []bloomyclient.DirectoryUser
+	err     error
+}
+
+// userDetailMsg is the detail pane's data for one user of one account.
+type userDetailMsg struct {
+	account string
+	id      int64
+	detail  *userDetail
+	err     error
+}
+
+// clearStatusMsg hides the status line if it still shows message seq.
+type clearStatusMsg struct{ seq int }
+
+// openLoginMsg asks the root to open the login form (add or re-login).
+type openLoginMsg struct{ relogin string }
+
+// openScreenMsg asks the root to switch screens.
+type openScreenMsg struct {
+	to      screenID
+	account string
+}
