@@ -165,10 +165,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case actionDoneMsg:
+		// Screens hear of it too (diagnostics re-runs its checks).
 		if msg.err != nil {
-			return m, m.setStatus(errorSentence(msg.err), true)
+			return m, tea.Batch(m.setStatus(errorSentence(msg.err), true), m.broadcast(msg))
 		}
-		return m, tea.Batch(m.setStatus(msg.text, false), loadStateCmd(m.c.svc))
+		return m, tea.Batch(m.setStatus(msg.text, false), loadStateCmd(m.c.svc), m.broadcast(msg))
 	case openDialogMsg:
 		m.dialog = msg.dialog
 		return m, m.dialog.focus()
