@@ -352,6 +352,8 @@ func (s *Service) keyFindings(st *State) []Finding {
 
 	win := Finding{ID: CheckIDWinningKey, Title: "Key in use", Status: StatusOK}
 	switch {
+	case k.Key == "" && st.Config == nil:
+		win.Status, win.Summary = StatusFail, "unknown: the config file cannot be read, and BG_API_KEY is not set"
 	case k.Key == "":
 		win.Status, win.Summary = StatusFail, "no key at all: log in, or set BG_API_KEY"
 	default:

@@ -160,6 +160,7 @@ accounts:
   acme:
     username: ada@acme.example
     api_key: KEY-ACME-0000000000000001
+    base_url: http://127.0.0.1:9
     issued_at: 2026-11-20T12:00:00Z
     expires_at: 2026-12-04T12:00:00Z
     user_id: 10005
@@ -167,6 +168,7 @@ accounts:
   globex:
     username: grace@globex.example
     api_key: KEY-GLOBEX-000000000000002
+    base_url: http://127.0.0.1:9
     issued_at: 2026-11-15T12:00:00Z
     expires_at: 2026-11-29T10:00:00Z
     user_id: 10271
@@ -174,11 +176,16 @@ accounts:
   old-acme:
     username: linus@acme.example
     api_key: KEY-OLD-000000000000000003
+    base_url: http://127.0.0.1:9
     issued_at: 2026-11-01T12:00:00Z
     expires_at: 2026-11-15T12:00:00Z
     user_id: 10550
     user_name: Linus Torvalds
 `
+
+// offlineHost is a loopback address where nothing listens (the discard
+// port): tests that render never reach any other machine.
+const offlineHost = "http://127.0.0.1:9"
 
 // fixtureService is a service over a hand-written file at a fixed clock, with
 // BG_API_KEY set as given. No server answers: renders only.
@@ -194,7 +201,7 @@ func fixtureService(t *testing.T, content, envKey string) *accounts.Service {
 	}
 	svc, err := accounts.New(accounts.Options{
 		ConfigPath: path,
-		BaseURL:    "https://bloom.example",
+		BaseURL:    offlineHost, // live checks fail fast, on this machine
 		Getenv: func(k string) string {
 			if k == accounts.EnvAPIKey {
 				return envKey
