@@ -542,7 +542,7 @@ func (s *searchScanner) readStringBytes() ([]byte, error) {
 				}
 			}
 		default:
-			return nil, s.errorf("invalid escape \\%c in a string", esc)
+			return nil, s.errorf("invalid escape %q after a backslash in a string", esc)
 		}
 	}
 }
