@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 
 	"bloomy/accounts"
 
@@ -129,13 +130,25 @@ func newExecCmd(g *globals) *cobra.Command {
 			var exitErr *exec.ExitError
 			switch {
 			case errors.As(err, &exitErr):
-				return exitError{code: exitErr.ExitCode()}
+				return exitError{code: childExitCode(exitErr)}
 			case err != nil:
 				return fmt.Errorf("run %s: %w", args[1], err)
 			}
 			return nil
 		},
 	}
+}
+
+// childExitCode is the exit code of a child that failed; one killed by signal N
+// gives 128+N, as shells report it (ExitCode is -1 then, which os.Exit would turn into 255).
+func childExitCode(e *exec.ExitError) int {
+	if ws, ok := e.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	if code := e.ExitCode(); code >= 0 {
+		return code
+	}
+	return exitFail
 }
 
 // withoutVar drops one variable from an environment list.

@@ -11,6 +11,7 @@ import (
 
 	"bloomy/accounts"
 	"bloomy/bloomyclient"
+	"bloomy/config"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -65,6 +66,9 @@ The email comes from --username or BLOOMY_USERNAME, the password from
 				}
 				req.Name = suggested
 			}
+			if err := config.ValidName(req.Name); err != nil {
+				return err
+			}
 			switch {
 			case passwordStdin:
 				if req.Password, err = readFirstLine(g.stdin); err != nil {
@@ -108,7 +112,7 @@ The email comes from --username or BLOOMY_USERNAME, the password from
 	f.StringVar(&req.Username, "username", "", "login email (default $BLOOMY_USERNAME)")
 	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
 	f.StringVar(&req.Host, "host", "", "Bloom Growth host (default $BLOOMY_BASE_URL or https://app.bloomgrowth.com)")
-	_ = cmd.RegisterFlagCompletionFunc("name", completeAccounts(g, 0))
+	_ = cmd.RegisterFlagCompletionFunc("name", completeAccounts(g, 1)) // login takes no positional arguments, so the limit never bites
 	return cmd
 }
 

@@ -285,7 +285,7 @@ func TestEndToEndDiagnosticsAndUsers(t *testing.T) {
 	term.waitFor("● globex")
 	term.keys("Up") // big is above globex
 	term.keys("u")
-	term.waitFor("big", "users")
+	term.waitFor("big", "users", "fetched") // loaded: keys now go to the list
 	people := srv.Users("boss@big.example", false)
 	target := people[len(people)/2]
 	term.keys("/")
@@ -299,7 +299,7 @@ func TestEndToEndDiagnosticsAndUsers(t *testing.T) {
 	term.keys("Escape") // closes the pane
 	term.waitGone("Direct reports")
 	term.keys("]")
-	term.waitFor("globex")
+	term.waitFor("globex", "fetched")
 	term.keys("/")
 	term.keys("C-u")
 	term.typeText("hopper")

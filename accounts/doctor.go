@@ -362,7 +362,7 @@ func (s *Service) keyFindings(st *State) []Finding {
 			who = "account " + k.Account
 		}
 		win.Summary = fmt.Sprintf("%s from %s (%s)", bloomyclient.MaskKey(k.Key), k.Source, who)
-		win.Details = []string{"precedence: --api-key, then BG_API_KEY, then the config file's api_key (the active account)", "host: " + k.Host}
+		win.Details = []string{"precedence: --api-key, then BLOOMY_ACCOUNT (bloomy only), then BG_API_KEY, then the config file's api_key (the active account)", "host: " + k.Host}
 		if k.SDKKey != k.Key {
 			win.Details = append(win.Details, fmt.Sprintf("the SDK's Client() would use %s from %s", bloomyclient.MaskKey(k.SDKKey), k.SDKSource))
 		}
