@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bloomy/accounts"
-	"bloomy/bloomyclient"
 )
 
 // stateLoadedMsg carries the config file as read after start or a change.
@@ -40,11 +39,12 @@ type liveFindingsMsg struct {
 	findings []accounts.Finding
 }
 
-// usersFetchedMsg is one account's users; gen ties it to the request.
+// usersFetchedMsg is one account's users, already indexed for filtering and
+// sorting in the command (off the event loop); gen ties it to the request.
 type usersFetchedMsg struct {
 	account string
 	gen     int
-	users   []bloomyclient.DirectoryUser
+	list    *userList // nil with err
 	err     error
 }
 

@@ -175,7 +175,10 @@ func (u *usersScreen) fetch(name string) tea.Cmd {
 	svc, ctx := u.c.svc, u.c.ctx
 	return tea.Batch(func() tea.Msg {
 		users, err := svc.Users(ctx, name, true)
-		return usersFetchedMsg{account: name, gen: gen, users: users, err: err}
+		if err != nil {
+			return usersFetchedMsg{account: name, gen: gen, err: err}
+		}
+		return usersFetchedMsg{account: name, gen: gen, list: newUserList(users, svc.Now())}
 	}, u.spin())
 }
 
@@ -289,7 +292,7 @@ func (u *usersScreen) fetched(msg usersFetchedMsg) {
 	if msg.err != nil {
 		e.err, e.list = msg.err, nil
 	} else {
-		e.err, e.list = nil, newUserList(msg.users, u.now())
+		e.err, e.list = nil, msg.list
 	}
 	if msg.account == u.account {
 		u.refilter()

@@ -32,7 +32,7 @@ func newUsersBenchScreen(b *testing.B) *usersScreen {
 	u.now = func() time.Time { return now }
 	u.SetSize(78, 21)
 	u.Open("acme") // the fetch command is never run: the answer is delivered below
-	u.Update(usersFetchedMsg{account: "acme", gen: u.cache["acme"].gen, users: generatedUsers(usersBenchCount)})
+	u.Update(usersFetchedMsg{account: "acme", gen: u.cache["acme"].gen, list: newUserList(generatedUsers(usersBenchCount), u.now())})
 	if len(u.visible) == 0 {
 		b.Fatal("no users loaded")
 	}

@@ -129,7 +129,7 @@ func (e *usersEnv) deliver(account string, users []bloomyclient.DirectoryUser, e
 	if en == nil || en.gen == 0 {
 		e.t.Fatalf("no request in flight for %s", account)
 	}
-	e.m.Update(usersFetchedMsg{account: account, gen: en.gen, users: users, err: err})
+	e.m.Update(usersFetchedMsg{account: account, gen: en.gen, list: listOrNil(users, err, e.u.now()), err: err})
 }
 
 // feed runs a command and gives every message it produced back to the model.
@@ -230,12 +230,12 @@ func TestUsersLoadThenShowTheServersUsers(t *testing.T) {
 		t.Fatalf("fetch: %+v", got)
 	}
 	want := e.srv.Users("ada@acme.example", true)
-	if len(got.users) != len(want) {
-		t.Fatalf("fetched %d users, the server has %d", len(got.users), len(want))
+	if got.list == nil || len(got.list.users) != len(want) {
+		t.Fatalf("fetched %+v, the server has %d users", got.list, len(want))
 	}
 	var hidden int
 	for i, w := range want {
-		if g := got.users[i]; g.ID != w.ID || g.Name != w.Name || g.Email != w.Email || g.Position != w.Position || g.Placeholder != w.Placeholder {
+		if g := got.list.users[i]; g.ID != w.ID || g.Name != w.Name || g.Email != w.Email || g.Position != w.Position || g.Placeholder != w.Placeholder {
 			t.Errorf("user %d: got %+v, want %+v", i, g, w)
 		}
 		if w.Placeholder {
@@ -419,7 +419,7 @@ func TestUsersLateResultsAreDropped(t *testing.T) {
 	e.open("acme")
 	acmeGen := e.u.cache["acme"].gen
 	e.press("]") // to globex before acme answered
-	e.m.Update(usersFetchedMsg{account: "acme", gen: acmeGen, users: usersSample})
+	e.m.Update(usersFetchedMsg{account: "acme", gen: acmeGen, list: newUserList(usersSample, e.u.now())})
 	if e.u.account != "globex" || e.u.list() != nil {
 		t.Fatalf("a late answer for acme replaced globex's screen: %q, %q", e.u.account, e.names())
 	}
@@ -429,13 +429,13 @@ func TestUsersLateResultsAreDropped(t *testing.T) {
 
 	e.deliver("globex", usersGlobex, nil)
 	// An answer to a request that was replaced (an old generation) is dropped.
-	e.m.Update(usersFetchedMsg{account: "globex", gen: e.u.gen + 100, users: usersSample})
+	e.m.Update(usersFetchedMsg{account: "globex", gen: e.u.gen + 100, list: newUserList(usersSample, e.u.now())})
 	if got := e.names(); !slices.Equal(got, []string{"Grace Hopper", "Hank Scorpio"}) {
 		t.Errorf("a stale answer replaced the list: %q", got)
 	}
 	old := e.u.gen
 	e.press("ctrl+r")
-	e.m.Update(usersFetchedMsg{account: "globex", gen: old, users: usersSample})
+	e.m.Update(usersFetchedMsg{account: "globex", gen: old, list: newUserList(usersSample, e.u.now())})
 	if e.u.list() != nil {
 		t.Error("the answer to the request before the refresh was shown")
 	}
@@ -724,4 +724,12 @@ func TestUsersSearchStringsAreLowerCasedAndSanitized(t *testing.T) {
 	if l.placeholders != 1 || !l.placeholder[4] {
 		t.Errorf("placeholders: %d", l.placeholders)
 	}
+}
+
+// listOrNil is what the fetch command sends: a list, or nothing with an error.
+func listOrNil(users []bloomyclient.DirectoryUser, err error, at time.Time) *userList {
+	if err != nil {
+		return nil
+	}
+	return newUserList(users, at)
 }
