@@ -11,7 +11,6 @@ import (
 
 	"bloomy/accounts"
 	"bloomy/bloomyclient"
-	"bloomy/config"
 
 	"github.com/spf13/cobra"
 )
@@ -281,6 +280,16 @@ func newRestoreCmd(g *globals) *cobra.Command {
 	}
 }
 
+// account builds the service and picks the account a command acts on (see accountFor).
+func (g *globals) account(args []string) (*accounts.Service, *accounts.Account, error) {
+	svc, err := g.service()
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := accountFor(svc, args)
+	return svc, a, err
+}
+
 // accountFor picks the account a command acts on: the named one, else
 // BLOOMY_ACCOUNT's, else the active one.
 func accountFor(svc *accounts.Service, args []string) (*accounts.Account, error) {
@@ -304,10 +313,4 @@ func accountFor(svc *accounts.Service, args []string) (*accounts.Account, error)
 		return nil, &accounts.NotFoundError{Name: name}
 	}
 	return a, nil
-}
-
-// isParseError reports whether err is a config file that does not parse.
-func isParseError(err error) bool {
-	var perr *config.ParseError
-	return errors.As(err, &perr)
 }

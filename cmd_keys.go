@@ -21,11 +21,7 @@ func newTokenCmd(g *globals) *cobra.Command {
 		Args:              maxArgs(1, "one account name"),
 		ValidArgsFunction: completeAccounts(g, 1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			svc, err := g.service()
-			if err != nil {
-				return err
-			}
-			a, err := accountFor(svc, args)
+			_, a, err := g.account(args)
 			if err != nil {
 				return err
 			}
@@ -56,11 +52,7 @@ func newEnvCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			svc, err := g.service()
-			if err != nil {
-				return err
-			}
-			a, err := accountFor(svc, args)
+			_, a, err := g.account(args)
 			if err != nil {
 				return err
 			}
@@ -114,11 +106,7 @@ func newExecCmd(g *globals) *cobra.Command {
 		},
 		ValidArgsFunction: completeAccounts(g, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := g.service()
-			if err != nil {
-				return err
-			}
-			a, err := accountFor(svc, args[:1])
+			_, a, err := g.account(args[:1])
 			if err != nil {
 				return err
 			}

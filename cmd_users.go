@@ -57,11 +57,7 @@ email or position contains the text (ignoring case).`,
 			if asJSON && asCSV {
 				return usagef("give --json or --csv, not both")
 			}
-			svc, err := g.service()
-			if err != nil {
-				return err
-			}
-			a, err := accountFor(svc, args)
+			svc, a, err := g.account(args)
 			if err != nil {
 				return err
 			}

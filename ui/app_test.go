@@ -122,6 +122,16 @@ func (d *driver) typeText(s string) {
 	}
 }
 
+// fillLoginForm types the name, email and password into the login form.
+func (d *driver) fillLoginForm(name, email, password string) {
+	d.t.Helper()
+	d.typeText(name)
+	d.press("tab")
+	d.typeText(email)
+	d.press("tab")
+	d.typeText(password)
+}
+
 func keyMsg(k string) tea.KeyPressMsg {
 	switch k {
 	case "enter":
@@ -269,11 +279,7 @@ func TestGoldenScreens(t *testing.T) {
 			d := newDriver(t, fixtureService(t, threeAccounts, ""))
 			d.resize(size.w, size.h)
 			d.press("a")
-			d.typeText("work")
-			d.press("tab")
-			d.typeText("ada@acme.example")
-			d.press("tab")
-			d.typeText("secret")
+			d.fillLoginForm("work", "ada@acme.example", "secret")
 			// Submit without running the command: the form shows it is verifying.
 			d.m.Update(keyMsg("enter"))
 			if !d.m.login.verifying {
@@ -285,11 +291,7 @@ func TestGoldenScreens(t *testing.T) {
 			d := newDriver(t, fixtureService(t, threeAccounts, ""))
 			d.resize(size.w, size.h)
 			d.press("a")
-			d.typeText("work")
-			d.press("tab")
-			d.typeText("ada@acme.example")
-			d.press("tab")
-			d.typeText("secret")
+			d.fillLoginForm("work", "ada@acme.example", "secret")
 			d.m.Update(keyMsg("enter"))
 			d.send(loginFinishedMsg{id: d.m.login.submitID, err: &bloomyclient.GrantError{StatusCode: 400, Code: "invalid_grant", Description: "The user name or password is incorrect."}})
 			assertGolden(t, "login_error_"+size.name, d.view(), size.w)
@@ -370,11 +372,7 @@ func TestAWrongPasswordKeepsTheFieldsButThePassword(t *testing.T) {
 	svc, _, _ := liveService(t)
 	d := newDriver(t, svc)
 	d.press("a")
-	d.typeText("work")
-	d.press("tab")
-	d.typeText("ada@acme.example")
-	d.press("tab")
-	d.typeText("wrong")
+	d.fillLoginForm("work", "ada@acme.example", "wrong")
 	d.press("enter")
 	l := d.m.login
 	if d.m.current != screenLogin || l.formErr != "The user name or password is incorrect." {
@@ -619,11 +617,7 @@ func TestALateLoginResultIsDropped(t *testing.T) {
 	srv.SetFault(bloomtest.RouteToken, bloomtest.Fault{Latency: 2 * time.Second})
 	d := newDriver(t, svc)
 	d.press("a")
-	d.typeText("work")
-	d.press("tab")
-	d.typeText("ada@acme.example")
-	d.press("tab")
-	d.typeText("lovelace")
+	d.fillLoginForm("work", "ada@acme.example", "lovelace")
 	_, cmd := d.m.Update(keyMsg("enter")) // not run: the answer comes "late"
 	_ = cmd
 	id := d.m.login.submitID
