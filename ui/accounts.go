@@ -32,7 +32,8 @@ type accountsScreen struct {
 	checkGen int
 	spinner  spinner.Model
 	spinning bool
-	placed   bool // the cursor was put on the active account once
+	placed   bool   // the cursor was put on the active account once
+	want     string // an account to put the cursor on when it shows up
 }
 
 const unnamedRow = "(unnamed)"
@@ -80,7 +81,12 @@ func (a *accountsScreen) onUnnamed() bool {
 // Update implements screen.
 func (a *accountsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case selectAccountMsg:
+		a.want = msg.name
+		a.selectWanted()
+		return a, nil
 	case stateLoadedMsg:
+		a.selectWanted()
 		if !a.placed {
 			// Start on the active account.
 			a.placed = true
@@ -126,6 +132,19 @@ func (a *accountsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return a, a.handleKey(msg)
 	}
 	return a, nil
+}
+
+// selectWanted moves the cursor to the wanted account once it is listed.
+func (a *accountsScreen) selectWanted() {
+	if a.want == "" {
+		return
+	}
+	for i, name := range a.rows() {
+		if name == a.want {
+			a.cursor, a.want, a.placed = i, "", true
+			return
+		}
+	}
 }
 
 func (a *accountsScreen) anyRunning() bool {

@@ -365,7 +365,17 @@ func TestLoggingInThroughTheForm(t *testing.T) {
 	if d.m.login.inputs[fieldPassword].Value() != "" {
 		t.Error("the form kept the password")
 	}
-	_ = srv
+	// A second login: the cursor lands on the new account.
+	d.press("up") // away from the end of the list
+	d.press("a")
+	d.fillLoginForm("globex", "grace@globex.example", "hopper")
+	d.press("enter")
+	if sel := d.m.accounts.selected(); sel == nil || sel.Name != "globex" {
+		t.Errorf("the cursor is on %v after adding globex", sel)
+	}
+	if n := len(srv.Requests()); n == 0 {
+		t.Error("the fake server saw no requests")
+	}
 }
 
 func TestAWrongPasswordKeepsTheFieldsButThePassword(t *testing.T) {

@@ -299,8 +299,10 @@ func (l *loginScreen) finished(res *accounts.LoginResult) tea.Cmd {
 	if len(res.Restored) > 0 {
 		text += " Restored " + strings.Join(res.Restored, ", ") + " from the backup."
 	}
+	name := a.Name
 	return tea.Batch(
 		func() tea.Msg { return openScreenMsg{to: screenAccounts} },
+		func() tea.Msg { return selectAccountMsg{name: name} },
 		statusCmd(text, false),
 	)
 }

@@ -67,3 +67,7 @@ type openScreenMsg struct {
 	to      screenID
 	account string
 }
+
+// selectAccountMsg asks the home screen to put its cursor on an account
+// (a new login) once the list holds it.
+type selectAccountMsg struct{ name string }
