@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // rowCheck is the live check of one row: running, or its last result.
@@ -612,7 +613,7 @@ func (a *accountsScreen) table() string {
 			line = a.accountRow(st.Find(rows[i]), col, cell)
 		}
 		if i == a.cursor {
-			line = s.Selected.Render(pad(line, a.width))
+			line = s.Selected.Render(pad(ansi.Strip(line), a.width)) // one style for the whole row
 		}
 		lines = append(lines, truncate(line, a.width))
 	}

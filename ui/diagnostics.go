@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // diagnosticsScreen is the checklist of the accounts report: static lines at
@@ -242,7 +243,7 @@ func (d *diagnosticsScreen) View() string {
 		}
 		line := mark + " " + truncate(text, d.width-2)
 		if i == d.cursor {
-			line = s.Selected.Render(pad(mark+" "+truncate(text, d.width-2), d.width))
+			line = s.Selected.Render(pad(ansi.Strip(mark)+" "+truncate(text, d.width-2), d.width))
 		}
 		lines = append(lines, line)
 	}
