@@ -311,3 +311,53 @@ func TestEndToEndDiagnosticsAndUsers(t *testing.T) {
 	term.keys("q")
 	term.waitGone("bloomy · Users")
 }
+
+func TestEndToEndDemoLeavesTheRealConfigAlone(t *testing.T) {
+	bin := buildBinary(t)
+	home := t.TempDir()
+	real := filepath.Join(home, ".bloomy", "config.yaml")
+	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const content = "# my real config\nversion: 1\napi_key: REAL-KEY-DO-NOT-TOUCH\n"
+	if err := os.WriteFile(real, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"HOME=" + home, "BLOOMY_CONFIG=" + real, "BG_API_KEY=REAL-ENV-KEY", "TERM=xterm-256color"}
+	term := startTerminal(t, env, bin, "--demo")
+
+	// The seeded demo: three accounts, one active, one soon, one expired.
+	term.waitFor("demo", "● acme", "expires in", "expired")
+	// BG_API_KEY of the real environment does not leak into the demo.
+	if strings.Contains(term.screen(), "shadows") {
+		t.Error("the demo reports the real BG_API_KEY")
+	}
+	// Every screen has something to show within a few keys.
+	term.keys("C")
+	term.waitFor("✓ valid", "✗ rejected")
+	term.keys("a")
+	term.waitFor("Demo logins", "grace@globex.example")
+	term.keys("C-o", "Enter")
+	term.waitFor("Added")
+	term.keys("d")
+	term.waitFor("demo (throw-away)", "Key accepted")
+	term.keys("Escape")
+	time.Sleep(100 * time.Millisecond)
+	term.keys("u")
+	term.waitFor("fetched")
+	term.keys("q")
+	term.waitGone("bloomy · ")
+
+	got, err := os.ReadFile(real)
+	if err != nil || string(got) != content {
+		t.Fatalf("the real config changed: %q (%v)", got, err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(real))
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the demo wrote beside the real config: %v", names)
+	}
+}

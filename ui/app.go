@@ -184,19 +184,23 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.dialog != nil || m.showHelp {
 			return m, nil
 		}
+		_, cmd := m.active().Update(msg)
+		return m, cmd
+	case tea.PasteMsg:
+		// A paste goes where the typing goes: the dialog, else the screen on show.
+		if m.dialog != nil {
+			return m, m.dialog.update(msg)
+		}
+		_, cmd := m.active().Update(msg)
+		return m, cmd
 	}
-	// Everything else (results, spinner ticks, pastes) goes to every screen
-	// that may be waiting for it; results carry who they belong to.
+	// Everything else (results, spinner ticks) goes to every screen that may
+	// be waiting for it; results carry who they belong to.
 	return m, m.broadcast(msg)
 }
 
 // broadcast gives a message to every screen: results arrive for screens not on show.
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
-	if m.dialog != nil {
-		if _, isPaste := msg.(tea.PasteMsg); isPaste {
-			return m.dialog.update(msg)
-		}
-	}
 	var cmds []tea.Cmd
 	for _, s := range []screen{m.accounts, m.login, m.diag, m.users} {
 		_, cmd := s.Update(msg)
