@@ -194,9 +194,10 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// checkRedirect follows at most 5 redirects and strips the key from any that
-// leaves the host or drops from https to http. A redirect that would re-send a
-// body (the password grant) anywhere but the same host is refused.
+// checkRedirect follows at most 5 redirects within the host. A redirect that
+// leaves the host or drops from https to http never carries the key: an API
+// call (which has one) stops there with an error, and so does one that would
+// re-send the login form.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 5 {
 		return errors.New("stopped after 5 redirects")
@@ -208,7 +209,12 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 		return nil
 	}
 	req.Header.Del("Authorization")
-	if req.GetBody != nil && req.ContentLength != 0 {
+	switch {
+	case first.Header.Get("Authorization") != "":
+		// Following without the key would ask the other host, not this one:
+		// a 200 there would pass for an accepted key.
+		return &RedirectError{To: req.URL.Host}
+	case req.GetBody != nil && req.ContentLength != 0:
 		return fmt.Errorf("refusing to re-send the login form to %s after a redirect", req.URL.Host)
 	}
 	return nil
@@ -245,9 +251,10 @@ type call struct {
 	method string
 	path   string
 	query  url.Values
-	form   url.Values // for the password grant
-	secret string     // a value to redact from errors besides the key (the password)
-	retry  bool       // whether 429/502/503/504 may be retried
+	form   url.Values    // for the password grant
+	secret string        // a value to redact from errors besides the key (the password)
+	retry  bool          // whether 429/502/503/504 may be retried
+	budget time.Duration // how long the call may take, for messages
 }
 
 // do sends c, retrying as allowed, and hands a 2xx reply body to decode.
@@ -255,6 +262,11 @@ type call struct {
 func (c *Client) do(ctx context.Context, cl call, decode func(io.Reader) error) error {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	budget := c.timeout
+	if deadline, ok := ctx.Deadline(); ok {
+		budget = time.Until(deadline) // the caller's deadline may be the nearer one
+	}
+	cl.budget = budget
 	for try := 1; ; try++ {
 		var body io.Reader
 		if cl.form != nil {
@@ -285,6 +297,9 @@ func (c *Client) do(ctx context.Context, cl call, decode func(io.Reader) error) 
 		apiErr := c.checkResponse(cl, resp)
 		drainClose(resp.Body)
 		wait, ok := c.retryDelay(cl, try, apiErr)
+		if deadline, has := ctx.Deadline(); ok && has && time.Now().Add(wait).After(deadline) {
+			ok = false // the wait would outlast the call: say why now
+		}
 		if !ok {
 			return apiErr
 		}
@@ -328,9 +343,13 @@ func (c *Client) retryDelay(cl call, try int, err error) (time.Duration, bool) {
 func (c *Client) transportError(ctx context.Context, cl call, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
-			return &NetworkError{Host: c.base.Host, Err: fmt.Errorf("no reply within %s", c.timeout)}
+			return &NetworkError{Host: c.base.Host, Err: fmt.Errorf("no reply within %s", cl.budget.Round(100*time.Millisecond))}
 		}
 		return ctxErr
+	}
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		return redirect
 	}
 	return &NetworkError{Host: c.base.Host, Err: errors.New(c.redact(unwrapURLError(err), cl.secret))}
 }
@@ -344,14 +363,16 @@ func unwrapURLError(err error) string {
 	return err.Error()
 }
 
-// redact replaces the key and any other secret in s with their masked form.
+// redact replaces the key with its masked form and the secret (the
+// password) with a fixed word: a masked password would still show some of it.
 func (c *Client) redact(s, secret string) string {
-	for _, v := range []string{c.apiKey, secret} {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, MaskKey(v))
-			if esc := url.QueryEscape(v); esc != v {
-				s = strings.ReplaceAll(s, esc, MaskKey(v))
-			}
+	for _, r := range []struct{ value, with string }{{c.apiKey, MaskKey(c.apiKey)}, {secret, "[password]"}} {
+		if r.value == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, r.value, r.with)
+		if esc := url.QueryEscape(r.value); esc != r.value {
+			s = strings.ReplaceAll(s, esc, r.with)
 		}
 	}
 	return s

@@ -410,27 +410,30 @@ func TestRedirectsNeverCarryTheKeyElsewhere(t *testing.T) {
 	// bloomtest listens on 127.0.0.1; "localhost" is another host name.
 	target := strings.Replace(srv.URL(), "127.0.0.1", "localhost", 1)
 
-	t.Run("a redirect to another host arrives without Authorization", func(t *testing.T) {
+	t.Run("a redirect to another host is not followed with the key", func(t *testing.T) {
 		srv.ResetRequests()
 		from := redirector(t, target, http.StatusFound, false)
 		c, _ := NewClient(WithBaseURL(from.URL), WithAPIKey(key))
 		_, err := c.Mine(context.Background())
-		if !errors.Is(err, ErrUnauthorized) {
-			t.Fatalf("error = %v, want the 401 of a keyless request", err)
+		var re *RedirectError
+		if !errors.As(err, &re) || strings.Contains(err.Error(), key) {
+			t.Fatalf("error = %v, want a *RedirectError", err)
 		}
-		reqs := requestsOn(srv, bloomtest.RouteMine)
-		if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "" {
-			t.Fatalf("the redirected request carried Authorization (%d requests)", len(reqs))
+		if n := len(requestsOn(srv, bloomtest.RouteMine)); n != 0 {
+			t.Fatalf("the other host saw %d requests", n)
 		}
 	})
-	t.Run("a redirect from https to http arrives without Authorization", func(t *testing.T) {
+	t.Run("a redirect from https to http is not followed with the key", func(t *testing.T) {
 		srv.ResetRequests()
 		from := redirector(t, srv.URL(), http.StatusFound, true)
 		c, _ := NewClient(WithBaseURL(from.URL), WithAPIKey(key), WithHTTPClient(from.Client()))
-		_, _ = c.Mine(context.Background())
-		reqs := requestsOn(srv, bloomtest.RouteMine)
-		if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "" {
-			t.Fatalf("the downgraded request carried Authorization (%d requests)", len(reqs))
+		_, err := c.Mine(context.Background())
+		var re *RedirectError
+		if !errors.As(err, &re) {
+			t.Fatalf("error = %v, want a *RedirectError", err)
+		}
+		if n := len(requestsOn(srv, bloomtest.RouteMine)); n != 0 {
+			t.Fatalf("the plain-http host saw %d requests", n)
 		}
 	})
 	t.Run("a 307 of the login form to another host is refused", func(t *testing.T) {
@@ -602,6 +605,51 @@ func TestNoErrorOrLogShowsTheKeyOrPassword(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), MaskKey(key)) {
 		t.Errorf("the debug log does not name the masked key; log:\n%s", log.String())
+	}
+}
+
+func TestALongEchoedKeyIsMaskedBeforeTheExcerptIsCut(t *testing.T) {
+	key := strings.Repeat("k", 300)
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`{"Message":"Access denied for bearer token ` + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + `"}`))
+	}))
+	defer echo.Close()
+	c, _ := NewClient(WithBaseURL(echo.URL), WithAPIKey(key))
+	_, err := c.Mine(context.Background())
+	if err == nil || strings.Contains(err.Error(), strings.Repeat("k", 12)) {
+		t.Fatalf("error shows part of the key: %v", err)
+	}
+}
+
+func TestAnEchoedPasswordIsReplacedWhole(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":"invalid_grant","error_description":"The password ` + r.Form.Get("password") + ` is incorrect."}`))
+	}))
+	defer echo.Close()
+	c, _ := NewClient(WithBaseURL(echo.URL))
+	_, err := c.RequestToken(context.Background(), "u@x", "correcthorsebattery")
+	if err == nil || strings.Contains(err.Error(), "horse") || strings.Contains(err.Error(), "ttery") || !strings.Contains(err.Error(), "[password]") {
+		t.Fatalf("error shows part of the password: %v", err)
+	}
+}
+
+func TestARetryAfterPastTheDeadlineIsReportedAtOnce(t *testing.T) {
+	srv := bloomtest.NewTest(t, bloomtest.Options{})
+	c := newTestClient(t, srv, WithAPIKey(mustKey(t, srv, adaUser)))
+	srv.SetFault(bloomtest.RouteMine, bloomtest.Fault{Status: 429, RetryAfter: "25"})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Mine(ctx)
+	var rl *RateLimitError
+	if !errors.As(err, &rl) {
+		t.Fatalf("error = %v, want a *RateLimitError", err)
+	}
+	if time.Since(start) > time.Second {
+		t.Errorf("waited %s for a retry that could not fit", time.Since(start))
 	}
 }
 

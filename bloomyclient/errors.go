@@ -114,6 +114,15 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the cause.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
+// RedirectError is a redirect bloomy would not follow with the key: to
+// another host, or from https to http.
+type RedirectError struct{ To string }
+
+// Error implements error.
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("the server redirected to %s; bloomy does not take the key to another host or over plain http (check the host setting)", e.To)
+}
+
 // InsecureURLError refuses plain http to a host that is not loopback: the key
 // (or the password) would cross the network in the clear.
 type InsecureURLError struct{ Host string }
@@ -129,7 +138,9 @@ const maxExcerpt = 160
 // checkResponse turns a non-2xx reply into a typed error. It reads at most
 // 64 KiB of the body and keeps a short excerpt; keys and secrets are masked.
 func (c *Client) checkResponse(cl call, resp *http.Response) error {
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	// Secrets go before anything is cut short, so no part of one survives.
+	raw := []byte(c.redact(string(body), cl.secret))
 	if cl.form != nil && resp.StatusCode == http.StatusBadRequest {
 		var g struct {
 			Error       string `json:"error"`
