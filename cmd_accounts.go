@@ -128,7 +128,7 @@ func writeAccountsTable(w io.Writer, st *accounts.State) {
 		if a.Active {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark, a.Name, dash(a.Username), dash(a.UserName), a.Expiry.Label(), bloomyclient.MaskKey(a.APIKey))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark, shown(a.Name), dash(shown(a.Username)), dash(shown(a.UserName)), a.Expiry.Label(), bloomyclient.MaskKey(a.APIKey))
 	}
 	if st.UnnamedKey != "" {
 		fmt.Fprintf(tw, "\t(unnamed)\t-\t-\t-\t%s\n", bloomyclient.MaskKey(st.UnnamedKey))
@@ -140,7 +140,7 @@ func writeAccountsTable(w io.Writer, st *accounts.State) {
 	if len(st.Lost) > 0 {
 		var names []string
 		for _, a := range st.Lost {
-			names = append(names, a.Name)
+			names = append(names, shown(a.Name))
 		}
 		fmt.Fprintf(w, "\nThe file was rewritten and lost %s; bring them back with: bloomy restore\n", strings.Join(names, ", "))
 	}
@@ -153,6 +153,9 @@ func warnShadowing(w io.Writer, st *accounts.State) {
 	}
 	fmt.Fprintf(w, "\nwarning: BG_API_KEY is set (%s) and differs from the active account: scripts use BG_API_KEY.\n", bloomyclient.MaskKey(st.Key.EnvKey))
 }
+
+// shown makes text from the file or the server safe for the terminal.
+func shown(s string) string { return accounts.Printable(s) }
 
 func dash(s string) string {
 	if s == "" {
@@ -175,11 +178,14 @@ func newUseCmd(g *globals) *cobra.Command {
 				return err
 			}
 			acc, err := svc.Use(args[0], opts)
+			if errors.Is(err, accounts.ErrUnnamedKey) {
+				return fmt.Errorf("%w, or pass --discard-unnamed to replace it", err)
+			}
 			if err != nil {
 				return err
 			}
 			exp := accounts.ExpiryOf(acc.ExpiresAt, svc.Now())
-			fmt.Fprintf(g.stdout, "Now using %s (%s, key %s, %s)\n", acc.Name, dash(acc.Username), bloomyclient.MaskKey(acc.APIKey), exp.Label())
+			fmt.Fprintf(g.stdout, "Now using %s (%s, key %s, %s)\n", shown(acc.Name), dash(shown(acc.Username)), bloomyclient.MaskKey(acc.APIKey), exp.Label())
 			if exp.State == accounts.ExpiryExpired {
 				fmt.Fprintf(g.stderr, "warning: this key has expired; log in again with: bloomy login --name %s\n", acc.Name)
 			}
@@ -206,7 +212,7 @@ func newRenameCmd(g *globals) *cobra.Command {
 			if err := svc.Rename(args[0], args[1]); err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "Renamed %s to %s\n", args[0], args[1])
+			fmt.Fprintf(g.stdout, "Renamed %s to %s\n", shown(args[0]), args[1])
 			return nil
 		},
 	}
@@ -228,10 +234,10 @@ func newLogoutCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "Removed %s\n", args[0])
+			fmt.Fprintf(g.stdout, "Removed %s\n", shown(args[0]))
 			switch {
 			case res.WasActive && res.NewActive != "":
-				fmt.Fprintf(g.stdout, "Now using %s\n", res.NewActive)
+				fmt.Fprintf(g.stdout, "Now using %s\n", shown(res.NewActive))
 			case res.WasActive:
 				fmt.Fprintln(g.stdout, "No account is active now; the file has no api_key.")
 			}
@@ -254,7 +260,7 @@ func newImportCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "Imported %s as %s (%s); it is the active account\n", bloomyclient.MaskKey(acc.APIKey), acc.Name, acc.UserName)
+			fmt.Fprintf(g.stdout, "Imported %s as %s (%s); it is the active account\n", bloomyclient.MaskKey(acc.APIKey), shown(acc.Name), shown(acc.UserName))
 			return nil
 		},
 	}
@@ -274,7 +280,7 @@ func newRestoreCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "Restored %s\n", strings.Join(names, ", "))
+			fmt.Fprintf(g.stdout, "Restored %s\n", shown(strings.Join(names, ", ")))
 			return nil
 		},
 	}

@@ -57,7 +57,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 				writeChecksJSON(g.stdout, results)
 			} else {
 				for _, r := range results {
-					fmt.Fprintf(g.stdout, "%s %-16s %s (%s)\n", checkMark(r.Status), r.Account, r.Summary(), r.Took.Round(time.Millisecond))
+					fmt.Fprintf(g.stdout, "%s %-16s %s (%s)\n", checkMark(r.Status), shown(r.Account), r.Summary(), r.Took.Round(time.Millisecond))
 				}
 			}
 			for _, r := range results {

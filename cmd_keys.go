@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
 	"syscall"
 
@@ -114,7 +115,11 @@ func newExecCmd(g *globals) *cobra.Command {
 			child := exec.CommandContext(cmd.Context(), args[1], args[2:]...)
 			child.Env = append(withoutVar(os.Environ(), accounts.EnvAPIKey), accounts.EnvAPIKey+"="+a.APIKey)
 			child.Stdin, child.Stdout, child.Stderr = g.stdin, g.stdout, g.stderr
+			// Ctrl-C in the terminal reaches the child (same process group);
+			// bloomy waits for it and passes on how it ended.
+			signal.Ignore(os.Interrupt, syscall.SIGQUIT)
 			err = child.Run()
+			signal.Reset(os.Interrupt, syscall.SIGQUIT)
 			var exitErr *exec.ExitError
 			switch {
 			case errors.As(err, &exitErr):

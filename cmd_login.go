@@ -92,10 +92,10 @@ The email comes from --username or BLOOMY_USERNAME, the password from
 				verb = "Logged in again to"
 			}
 			exp := accounts.ExpiryOf(res.Account.ExpiresAt, svc.Now())
-			fmt.Fprintf(g.stdout, "%s %s: %s (%s), key %s, %s\n", verb, res.Account.Name, res.Account.UserName, res.Account.Username,
+			fmt.Fprintf(g.stdout, "%s %s: %s (%s), key %s, %s\n", verb, res.Account.Name, shown(res.Account.UserName), shown(res.Account.Username),
 				bloomyclient.MaskKey(res.Account.APIKey), exp.Label())
 			if len(res.Restored) > 0 {
-				fmt.Fprintf(g.stdout, "Restored from the backup on the way: %s\n", strings.Join(res.Restored, ", "))
+				fmt.Fprintf(g.stdout, "Restored from the backup on the way: %s\n", shown(strings.Join(res.Restored, ", ")))
 			}
 			switch {
 			case res.Activated:

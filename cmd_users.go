@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bloomy/accounts"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -136,21 +137,11 @@ func writeUsersTable(w io.Writer, users []bloomyclient.DirectoryUser) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tEMAIL\tPOSITION")
 	for _, u := range users {
-		email := dash(printable(u.Email))
+		email := dash(accounts.Printable(u.Email))
 		if u.Placeholder && u.Email == "" {
 			email = "(placeholder)"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.ID, dash(printable(u.Name)), email, dash(printable(u.Position)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.ID, dash(accounts.Printable(u.Name)), email, dash(accounts.Printable(u.Position)))
 	}
 	tw.Flush()
-}
-
-// printable replaces control characters with spaces.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
 }

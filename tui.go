@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"bloomy/accounts"
@@ -22,6 +24,10 @@ func runInterface(ctx context.Context, g *globals) error {
 	if f, ok := g.stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
 		return usagef("the interface needs a terminal; for scripts use the subcommands (bloomy --help)")
 	}
+	// A closed terminal (SIGHUP) or SIGTERM ends the interface like q does,
+	// so a demo's throw-away directory is removed too.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP, syscall.SIGTERM)
+	defer stop()
 	var (
 		svc  *accounts.Service
 		demo []ui.DemoLogin

@@ -36,7 +36,7 @@ func (r CheckResult) Summary() string {
 	switch r.Status {
 	case CheckValid:
 		if r.User != nil {
-			return "valid — " + r.User.Name
+			return "valid — " + Printable(r.User.Name)
 		}
 		return "valid"
 	case CheckRejected:

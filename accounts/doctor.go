@@ -449,7 +449,7 @@ func (s *Service) LiveFindings(ctx context.Context) []Finding {
 	switch res.Status {
 	case CheckValid:
 		accepted.Status = StatusOK
-		accepted.Summary = fmt.Sprintf("users/mine says %s (#%d)", res.User.Name, res.User.ID)
+		accepted.Summary = fmt.Sprintf("users/mine says %s (#%d)", Printable(res.User.Name), res.User.ID)
 	case CheckRejected:
 		accepted.Status, accepted.Summary = StatusFail, res.Summary()
 		if k.Account != "" {

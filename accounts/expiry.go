@@ -52,7 +52,7 @@ func (e Expiry) Label() string {
 	case ExpiryExpired:
 		return "expired"
 	case ExpirySoon:
-		return "expires in " + shortDuration(e.Left)
+		return "expires in " + floorDuration(e.Left)
 	case ExpiryOK:
 		return shortDuration(e.Left) + " left"
 	default:
@@ -66,7 +66,7 @@ func (e Expiry) Sentence(now time.Time) string {
 	case ExpiryExpired:
 		return fmt.Sprintf("expired %s ago (%s); log in again", shortDuration(-e.Left), e.At.Local().Format("2 Jan 15:04"))
 	case ExpirySoon:
-		return fmt.Sprintf("expires in %s (%s); log in again soon", shortDuration(e.Left), e.At.Local().Format("2 Jan 15:04"))
+		return fmt.Sprintf("expires in %s (%s); log in again soon", floorDuration(e.Left), e.At.Local().Format("2 Jan 15:04"))
 	case ExpiryOK:
 		return fmt.Sprintf("valid for %s more (until %s)", shortDuration(e.Left), e.At.Local().Format("2 Jan 2006 15:04"))
 	default:
@@ -88,4 +88,13 @@ func shortDuration(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dm", int(d/time.Minute))
 	}
+}
+
+// floorDuration words a duration rounded down: under the warning threshold a
+// key with 2½ days left says "2d", never more than it has.
+func floorDuration(d time.Duration) string {
+	if d >= 24*time.Hour {
+		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+	}
+	return shortDuration(d)
 }

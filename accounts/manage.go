@@ -55,6 +55,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 			host = s.DefaultHost()
 		}
 	}
+	if existing := cfg.Account(req.Name); existing != nil && existing.Username != "" && !strings.EqualFold(existing.Username, req.Username) {
+		return nil, fmt.Errorf("the account %q is the login %s, not %s: choose another name, or remove %q first", req.Name, existing.Username, req.Username, req.Name)
+	}
 	u, err := bloomyclient.ParseBaseURL(host)
 	if err != nil {
 		return nil, err
@@ -77,6 +80,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	if err != nil {
 		return nil, fmt.Errorf("the new key was not accepted by users/mine: %w", err)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // cancelled: the user no longer wants this saved
+	}
 	fresh := config.Account{
 		Name:      req.Name,
 		Username:  req.Username,
@@ -90,12 +96,16 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	res := &LoginResult{}
 	_, err = s.store.Update(func(c *config.Config) error {
 		res.Restored = s.restoreInto(c)
+		unnamed := c.UnnamedKey() // before any key changes
 		if a := c.Account(req.Name); a != nil {
 			res.Relogin = true
 			a.Username, a.APIKey, a.BaseURL = fresh.Username, fresh.APIKey, fresh.BaseURL
 			a.IssuedAt, a.ExpiresAt, a.UserID, a.UserName = fresh.IssuedAt, fresh.ExpiresAt, fresh.UserID, fresh.UserName
 			res.Account = *a
-			if c.Active == req.Name {
+			if existing := c.Account(req.Name); existing != nil && existing.Username != "" && !strings.EqualFold(existing.Username, req.Username) {
+				return fmt.Errorf("the account %q is the login %s, not %s: choose another name", req.Name, existing.Username, req.Username)
+			}
+			if c.Active == req.Name && unnamed == "" {
 				c.APIKey = a.APIKey
 				res.Activated = true
 			}
@@ -103,7 +113,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 		}
 		c.Accounts = append(c.Accounts, fresh)
 		res.Account = fresh
-		if c.UnnamedKey() != "" {
+		if unnamed != "" {
 			res.KeptKey = true
 			return nil
 		}
@@ -221,6 +231,9 @@ func (s *Service) Remove(name string) (*RemoveResult, error) {
 		if idx < 0 {
 			return &NotFoundError{Name: name}
 		}
+		if c.Active == name && c.UnnamedKey() != "" {
+			return ErrUnnamedKey // another account would become active and replace it
+		}
 		c.Accounts = append(c.Accounts[:idx], c.Accounts[idx+1:]...)
 		if c.Previous == name {
 			c.Previous = ""
@@ -270,6 +283,9 @@ func (s *Service) Import(ctx context.Context, name string) (*config.Account, err
 	if cfg.Account(name) != nil {
 		return nil, fmt.Errorf("an account named %q already exists", name)
 	}
+	if lost, _ := s.store.Lost(cfg); hasName(lost, name) {
+		return nil, fmt.Errorf("an account named %q is in the backup, waiting to be restored; choose another name", name)
+	}
 	host := s.DefaultHost()
 	client, err := s.newClient(host, key)
 	if err != nil {
@@ -284,10 +300,10 @@ func (s *Service) Import(ctx context.Context, name string) (*config.Account, err
 		if c.UnnamedKey() != key {
 			return errors.New("the config file changed while importing; try again")
 		}
+		s.restoreInto(c)
 		if c.Account(name) != nil {
 			return fmt.Errorf("an account named %q already exists", name)
 		}
-		s.restoreInto(c)
 		c.Accounts = append(c.Accounts, acc)
 		setActive(c, name)
 		return nil
@@ -311,6 +327,15 @@ func (s *Service) Restore() ([]string, error) {
 		return nil
 	})
 	return restored, err
+}
+
+func hasName(accs []config.Account, name string) bool {
+	for _, a := range accs {
+		if a.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // restoreInto appends the lost accounts to c (inside an Update) and returns

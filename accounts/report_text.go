@@ -25,12 +25,12 @@ func (r *Report) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "bloomy diagnostics — %s\n\n", r.Generated.Local().Format("2 Jan 2006 15:04:05"))
 	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "%s %-22s %s\n", f.Status.Symbol(), f.Title, f.Summary)
+		fmt.Fprintf(&b, "%s %-22s %s\n", f.Status.Symbol(), f.Title, Printable(f.Summary))
 		for _, d := range f.Details {
-			fmt.Fprintf(&b, "  %-22s %s\n", "", d)
+			fmt.Fprintf(&b, "  %-22s %s\n", "", Printable(d))
 		}
 		if f.Fix != nil {
-			fmt.Fprintf(&b, "  %-22s fix: %s (%s)\n", "", f.Fix.Label, f.Fix.FixHint())
+			fmt.Fprintf(&b, "  %-22s fix: %s (%s)\n", "", Printable(f.Fix.Label), Printable(f.Fix.FixHint()))
 		}
 	}
 	fmt.Fprintf(&b, "\n%d ok, %d warnings, %d problems\n", r.Count(StatusOK), r.Count(StatusWarn), r.Count(StatusFail))

@@ -141,4 +141,4 @@ func (e *NotFoundError) Error() string {
 
 // ErrUnnamedKey refuses a change that would replace a top-level key that
 // belongs to no account. Import it first, or confirm the replacement.
-var ErrUnnamedKey = errors.New("the config file holds an API key that belongs to no account (an SDK wrote it); import it under a name first ('bloomy import NAME'), or pass --discard-unnamed to replace it")
+var ErrUnnamedKey = errors.New("the config file holds an API key that belongs to no account (an SDK wrote it), and this would replace it; import it under a name first ('bloomy import NAME')")

@@ -17,6 +17,7 @@ import (
 
 // rowCheck is the live check of one row: running, or its last result.
 type rowCheck struct {
+	key     string // the key checked: a new key (a re-login) makes the result stale
 	gen     int
 	running bool
 	result  *accounts.CheckResult
@@ -98,9 +99,9 @@ func (a *accountsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			}
 		}
 		a.clamp()
-		// Forget checks of accounts that are gone.
-		for name := range a.checks {
-			if msg.state.Find(name) == nil {
+		// Forget checks of accounts that are gone or have a new key.
+		for name, rc := range a.checks {
+			if acc := msg.state.Find(name); acc == nil || acc.APIKey != rc.key {
 				delete(a.checks, name)
 			}
 		}
@@ -367,6 +368,11 @@ func importDialog(c *common) tea.Cmd {
 		if st.Find(v) != nil {
 			return fmt.Errorf("an account named %q already exists", v)
 		}
+		for _, l := range st.Lost {
+			if l.Name == v {
+				return fmt.Errorf("%q is in the backup, waiting to be restored (R); choose another name", v)
+			}
+		}
 		return nil
 	}
 	return openDialog(promptDialog(c, "Import the unnamed key",
@@ -418,7 +424,11 @@ func (a *accountsScreen) restore() tea.Cmd {
 func (a *accountsScreen) check(name string) tea.Cmd {
 	a.checkGen++
 	gen := a.checkGen
-	a.checks[name] = &rowCheck{gen: gen, running: true}
+	rc := &rowCheck{gen: gen, running: true}
+	if acc := a.c.state.Find(name); acc != nil {
+		rc.key = acc.APIKey
+	}
+	a.checks[name] = rc
 	svc, ctx := a.c.svc, a.c.ctx
 	cmd := func() tea.Msg {
 		return checkFinishedMsg{account: name, gen: gen, result: svc.Check(ctx, name)}

@@ -109,6 +109,9 @@ func New(ctx context.Context, opts Options) *Model {
 func Run(ctx context.Context, opts Options) error {
 	p := tea.NewProgram(New(ctx, opts), tea.WithContext(ctx))
 	_, err := p.Run()
+	if ctx.Err() != nil {
+		return nil // ended from outside (a closed terminal, SIGTERM): not a failure
+	}
 	return err
 }
 
@@ -329,7 +332,11 @@ func (m *Model) render() string {
 	case m.dialog != nil:
 		helpLine = m.help.ShortHelpView(m.dialog.keys(c.keys))
 	default:
-		helpLine = m.help.ShortHelpView(append(m.active().ShortHelp(), c.keys.Help))
+		bindings := m.active().ShortHelp()
+		if !m.active().Capturing() {
+			bindings = append(bindings, c.keys.Help) // while typing, ? is a character
+		}
+		helpLine = m.help.ShortHelpView(bindings)
 	}
 	out := strings.Join([]string{truncate(header, w), body, status, truncate(helpLine, w)}, "\n")
 	return s.App.Render(fitLines(out, w, c.height))

@@ -180,7 +180,7 @@ accounts:
     api_key: KEY-GLOBEX-000000000000002
     base_url: http://127.0.0.1:9
     issued_at: 2026-11-15T12:00:00Z
-    expires_at: 2026-11-29T10:00:00Z
+    expires_at: 2026-11-29T13:00:00Z
     user_id: 10271
     user_name: Grace Hopper
   old-acme:
@@ -628,8 +628,7 @@ func TestALateLoginResultIsDropped(t *testing.T) {
 	d := newDriver(t, svc)
 	d.press("a")
 	d.fillLoginForm("work", "ada@acme.example", "lovelace")
-	_, cmd := d.m.Update(keyMsg("enter")) // not run: the answer comes "late"
-	_ = cmd
+	_, cmd := d.m.Update(keyMsg("enter")) // not run yet: the answer comes "late"
 	id := d.m.login.submitID
 	d.press("esc") // cancel while verifying
 	if d.m.login.verifying {
@@ -638,6 +637,11 @@ func TestALateLoginResultIsDropped(t *testing.T) {
 	d.send(loginFinishedMsg{id: id, result: &accounts.LoginResult{}})
 	if d.m.current != screenLogin || !strings.Contains(d.m.login.formErr, "Cancelled") {
 		t.Errorf("a cancelled login's result was acted on: screen %v", d.m.current)
+	}
+	// The request itself stops: run it now, after the cancel — nothing is saved.
+	collect(cmd)
+	if st := svc.State(); len(st.Accounts) != 0 {
+		t.Errorf("a cancelled login saved %d accounts", len(st.Accounts))
 	}
 }
 

@@ -104,16 +104,8 @@ func fitLines(text string, width, height int) string {
 	return strings.Join(lines, "\n")
 }
 
-// sanitize makes text from the server or the file safe to print: control
-// characters (an ANSI escape in a user's name) become spaces.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// sanitize makes text from the server or the file safe to print.
+func sanitize(s string) string { return accounts.Printable(s) }
 
 // ago words a past time for a status line: "just now", "3m ago".
 func ago(t, now time.Time) string {

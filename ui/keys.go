@@ -94,7 +94,7 @@ func newKeyMap() keyMap {
 		No:       b([]string{"n", "esc"}, "n", "no"),
 
 		Fix:    b([]string{"f"}, "f", "fix"),
-		Rerun:  b([]string{"ctrl+r", "F5"}, "ctrl+r", "re-run"),
+		Rerun:  b([]string{"ctrl+r", "f5"}, "ctrl+r", "re-run"),
 		Save:   b([]string{"s"}, "s", "save report"),
 		CopyRp: b([]string{"y"}, "y", "copy report"),
 
@@ -102,7 +102,7 @@ func newKeyMap() keyMap {
 		Placeholders: b([]string{"p"}, "p", "placeholders"),
 		Sort:         b([]string{"s"}, "s", "sort"),
 		Details:      b([]string{"enter"}, "enter", "details"),
-		Refresh:      b([]string{"ctrl+r", "F5"}, "ctrl+r", "refresh"),
+		Refresh:      b([]string{"ctrl+r", "f5"}, "ctrl+r", "refresh"),
 		NextAccount:  b([]string{"]", "tab"}, "]", "next account"),
 		PrevAccount:  b([]string{"[", "shift+tab"}, "[", "previous account"),
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -37,6 +38,7 @@ type loginScreen struct {
 	formErr   string
 	verifying bool
 	submitID  int
+	cancel    context.CancelFunc // stops the login on its way, so esc really cancels
 	spinner   spinner.Model
 	demoNext  int
 }
@@ -159,8 +161,9 @@ func (l *loginScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := l.c.keys
 	if l.verifying {
 		if key.Matches(msg, k.Back) {
-			l.verifying = false // the late answer is dropped by submitID
-			l.formErr = "Cancelled."
+			l.verifying = false // a late answer is dropped by submitID
+			l.cancel()          // and the login stops before it saves anything
+			l.formErr = "Cancelled: nothing was saved."
 			return nil
 		}
 		return nil
@@ -174,8 +177,10 @@ func (l *loginScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.String() == "shift+tab" || msg.String() == "up":
 		return l.focusField(l.focus - 1)
 	case key.Matches(msg, k.DemoFill) && len(l.c.demo) > 0:
-		d := l.c.demo[l.demoNext%len(l.c.demo)]
-		l.demoNext++
+		d, ok := l.nextDemo()
+		if !ok {
+			return nil
+		}
 		if l.relogin == "" {
 			l.inputs[fieldName].SetValue(l.freeName(demoName(d)))
 		}
@@ -194,6 +199,22 @@ func (l *loginScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	l.errs[l.focus] = ""
 	l.formErr = ""
 	return cmd
+}
+
+// nextDemo picks the demo login to fill: for a re-login only the account's
+// own, else the next one in turn.
+func (l *loginScreen) nextDemo() (DemoLogin, bool) {
+	if l.relogin != "" {
+		for _, d := range l.c.demo {
+			if strings.EqualFold(d.Username, l.inputs[fieldEmail].Value()) {
+				return d, true
+			}
+		}
+		return DemoLogin{}, false
+	}
+	d := l.c.demo[l.demoNext%len(l.c.demo)]
+	l.demoNext++
+	return d, true
 }
 
 // freeName returns name, or name-2, name-3… when an account has it already.
@@ -274,8 +295,11 @@ func (l *loginScreen) submit() tea.Cmd {
 	l.formErr = ""
 	l.submitID++
 	id := l.submitID
-	svc, ctx := l.c.svc, l.c.ctx
+	ctx, cancel := context.WithCancel(l.c.ctx)
+	l.cancel = cancel
+	svc := l.c.svc
 	return tea.Batch(l.spinner.Tick, func() tea.Msg {
+		defer cancel()
 		res, err := svc.Login(ctx, req)
 		return loginFinishedMsg{id: id, result: res, err: err}
 	})
