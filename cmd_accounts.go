@@ -296,6 +296,42 @@ func (g *globals) account(args []string) (*accounts.Service, *accounts.Account, 
 	return svc, a, err
 }
 
+// keyTarget is what a command that calls the API acts on: a named account,
+// or a key from --api-key or BG_API_KEY that belongs to none.
+type keyTarget struct {
+	account string // "" for a key without an account
+	label   string // how to name it in output
+	host    string
+	key     string
+}
+
+// target picks what users and check act on: the named account, else the key
+// that wins by the precedence (--api-key, BLOOMY_ACCOUNT, BG_API_KEY, the file).
+func (g *globals) target(args []string) (*accounts.Service, keyTarget, error) {
+	if len(args) > 0 {
+		svc, a, err := g.account(args)
+		if err != nil {
+			return nil, keyTarget{}, err
+		}
+		return svc, keyTarget{account: a.Name, label: a.Name}, nil
+	}
+	svc, err := g.service()
+	if err != nil {
+		return nil, keyTarget{}, err
+	}
+	r := svc.Resolve()
+	switch {
+	case r.SelectedMissing:
+		return nil, keyTarget{}, &accounts.NotFoundError{Name: r.Selected}
+	case r.Account != "":
+		return svc, keyTarget{account: r.Account, label: r.Account}, nil
+	case r.Key != "":
+		return svc, keyTarget{label: "the key from " + string(r.Source), host: r.Host, key: r.Key}, nil
+	default:
+		return nil, keyTarget{}, errors.New("no key: log in with 'bloomy login', or set BG_API_KEY")
+	}
+}
+
 // accountFor picks the account a command acts on: the named one, else
 // BLOOMY_ACCOUNT's, else the active one.
 func accountFor(svc *accounts.Service, args []string) (*accounts.Account, error) {

@@ -47,11 +47,17 @@ func newCheckCmd(g *globals) *cobra.Command {
 					return fmt.Errorf("no accounts to check; log in with: bloomy login")
 				}
 			} else {
-				a, err := accountFor(svc, args)
+				_, t, err := g.target(args)
 				if err != nil {
 					return err
 				}
-				results = []accounts.CheckResult{svc.Check(cmd.Context(), a.Name)}
+				if t.account != "" {
+					results = []accounts.CheckResult{svc.Check(cmd.Context(), t.account)}
+				} else {
+					r := svc.CheckKey(cmd.Context(), t.host, t.key)
+					r.Account = t.label
+					results = []accounts.CheckResult{r}
+				}
 			}
 			if asJSON {
 				writeChecksJSON(g.stdout, results)

@@ -33,6 +33,9 @@ type keyRejectedError struct {
 }
 
 func (e *keyRejectedError) Error() string {
+	if e.account == "" {
+		return "key rejected — expired or revoked; get a new one with: bloomy login"
+	}
 	return "key rejected — expired or revoked; log in again with: bloomy login --name " + e.account
 }
 
@@ -58,13 +61,18 @@ email or position contains the text (ignoring case).`,
 			if asJSON && asCSV {
 				return usagef("give --json or --csv, not both")
 			}
-			svc, a, err := g.account(args)
+			svc, t, err := g.target(args)
 			if err != nil {
 				return err
 			}
-			users, err := svc.Users(cmd.Context(), a.Name, placeholders)
+			var users []bloomyclient.DirectoryUser
+			if t.account != "" {
+				users, err = svc.Users(cmd.Context(), t.account, placeholders)
+			} else {
+				users, err = svc.UsersWithKey(cmd.Context(), t.host, t.key, placeholders)
+			}
 			if errors.Is(err, bloomyclient.ErrUnauthorized) {
-				return &keyRejectedError{account: a.Name, err: err}
+				return &keyRejectedError{account: t.account, err: err}
 			}
 			if err != nil {
 				return err
@@ -79,9 +87,9 @@ email or position contains the text (ignoring case).`,
 			}
 			writeUsersTable(g.stdout, users)
 			if filter != "" {
-				fmt.Fprintf(g.stderr, "%d of %d users of %s match %q\n", len(users), total, a.Name, filter)
+				fmt.Fprintf(g.stderr, "%d of %d users of %s match %q\n", len(users), total, shown(t.label), filter)
 			} else {
-				fmt.Fprintf(g.stderr, "%d users of %s\n", len(users), a.Name)
+				fmt.Fprintf(g.stderr, "%d users of %s\n", len(users), shown(t.label))
 			}
 			return nil
 		},

@@ -896,3 +896,36 @@ func TestDemoServerJSONLine(t *testing.T) {
 		})
 	}
 }
+
+// users and check without a name act on the key that wins, as the SDKs would:
+// --api-key, then BLOOMY_ACCOUNT, then BG_API_KEY, then the active account.
+func TestUsersAndCheckFollowTheKeyThatWins(t *testing.T) {
+	e := newCmdEnv(t)
+	e.login("acme", "ada@acme.example", "lovelace")
+
+	t.Run("a bogus --api-key is what users and check use", func(t *testing.T) {
+		for _, args := range [][]string{{"users", "--api-key", "bogus"}, {"check", "--api-key", "bogus"}} {
+			if r := e.run("", args...); r.code != exitFail || !strings.Contains(r.stdout+r.stderr, "rejected") {
+				t.Errorf("bloomy %v: exit %d, output %q", args, r.code, r.stdout+r.stderr)
+			}
+		}
+	})
+	t.Run("BG_API_KEY of another organisation lists that organisation", func(t *testing.T) {
+		key, err := e.srv.IssueKey("grace@globex.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("BG_API_KEY", key)
+		r := e.mustRun("", "users", "--json")
+		if !strings.Contains(r.stdout, "Grace Hopper") || strings.Contains(r.stdout, "Ada Lovelace") {
+			t.Errorf("users did not follow BG_API_KEY:\n%.300s", r.stdout)
+		}
+		if c := e.mustRun("", "check"); !strings.Contains(c.stdout, "the key from BG_API_KEY") || !strings.Contains(c.stdout, "Grace Hopper") {
+			t.Errorf("check = %q", c.stdout)
+		}
+		// A name still wins.
+		if r := e.mustRun("", "users", "acme", "--json"); !strings.Contains(r.stdout, "Ada Lovelace") {
+			t.Error("a named account did not win over BG_API_KEY")
+		}
+	})
+}
