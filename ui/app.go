@@ -69,6 +69,8 @@ type Model struct {
 	status    string
 	statusErr bool
 	statusSeq int
+	// loads counts reads of the config file; shown is the newest one applied.
+	loads, shown int
 	// later schedules a message (the status line's clearing); tests turn it off.
 	later func(time.Duration, tea.Msg) tea.Cmd
 }
@@ -117,7 +119,7 @@ func Run(ctx context.Context, opts Options) error {
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadStateCmd(m.c.svc)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadState()}
 	if m.current == screenDiagnostics {
 		cmds = append(cmds, m.diag.Open())
 	}
@@ -158,6 +160,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Styles = help.DefaultStyles(msg.IsDark())
 		return m, nil
 	case stateLoadedMsg:
+		if msg.seq < m.shown {
+			return m, nil // an older read that finished after a newer one
+		}
+		m.shown = msg.seq
 		m.c.state = msg.state
 		return m, m.broadcast(msg)
 	case statusMsg:
@@ -172,7 +178,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, tea.Batch(m.setStatus(errorSentence(msg.err), true), m.broadcast(msg))
 		}
-		return m, tea.Batch(m.setStatus(msg.text, false), loadStateCmd(m.c.svc), m.broadcast(msg))
+		return m, tea.Batch(m.setStatus(msg.text, false), m.loadState(), m.broadcast(msg))
 	case openDialogMsg:
 		m.dialog = msg.dialog
 		return m, m.dialog.focus()
@@ -240,7 +246,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		case key.Matches(msg, k.Back) && m.current != screenAccounts && !handlesEsc(scr):
 			m.current = screenAccounts
-			return loadStateCmd(m.c.svc)
+			return m.loadState()
 		}
 	}
 	_, cmd := scr.Update(msg)
@@ -264,9 +270,15 @@ func (m *Model) open(to screenID, account string) tea.Cmd {
 	case screenUsers:
 		return m.users.Open(account)
 	case screenAccounts:
-		return loadStateCmd(m.c.svc)
+		return m.loadState()
 	}
 	return nil
+}
+
+// loadState reads the config file again, in a command.
+func (m *Model) loadState() tea.Cmd {
+	m.loads++
+	return loadStateCmd(m.c.svc, m.loads)
 }
 
 func (m *Model) setStatus(text string, isErr bool) tea.Cmd {

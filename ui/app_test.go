@@ -688,3 +688,14 @@ func TestNoKeyPanics(t *testing.T) {
 		d.press("esc")
 	}
 }
+
+func TestAnOlderReadOfTheFileIsDropped(t *testing.T) {
+	d := newDriver(t, fixtureService(t, threeAccounts, ""))
+	if d.m.c.state == nil || len(d.m.c.state.Accounts) != 3 {
+		t.Fatal("the file was not read at start")
+	}
+	d.send(stateLoadedMsg{state: &accounts.State{}, seq: d.m.shown - 1})
+	if len(d.m.c.state.Accounts) != 3 {
+		t.Error("a read older than the one shown replaced it")
+	}
+}

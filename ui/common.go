@@ -67,9 +67,10 @@ func statusCmd(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return statusMsg{text: text, isErr: isErr} }
 }
 
-// loadStateCmd reads the config file in a command.
-func loadStateCmd(svc *accounts.Service) tea.Cmd {
-	return func() tea.Msg { return stateLoadedMsg{state: svc.State()} }
+// loadStateCmd reads the config file in a command; seq orders the reads so
+// an older one that finishes late is dropped.
+func loadStateCmd(svc *accounts.Service, seq int) tea.Cmd {
+	return func() tea.Msg { return stateLoadedMsg{state: svc.State(), seq: seq} }
 }
 
 // truncate cuts s (which may hold styles) to width cells, with an ellipsis.

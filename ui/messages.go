@@ -4,8 +4,12 @@ import (
 	"bloomy/accounts"
 )
 
-// stateLoadedMsg carries the config file as read after start or a change.
-type stateLoadedMsg struct{ state *accounts.State }
+// stateLoadedMsg carries the config file as read after start or a change;
+// seq is the read's place in line.
+type stateLoadedMsg struct {
+	state *accounts.State
+	seq   int
+}
 
 // actionDoneMsg reports a finished change to the file (use, rename, remove,
 // import, restore, fix) in words, or its error.
