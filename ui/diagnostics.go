@@ -42,7 +42,7 @@ func (d *diagnosticsScreen) Open() tea.Cmd {
 	d.live = nil
 	svc, ctx := d.c.svc, d.c.ctx
 	return tea.Batch(
-		func() tea.Msg { return reportBuiltMsg{report: svc.Diagnose()} },
+		func() tea.Msg { return reportBuiltMsg{gen: gen, report: svc.Diagnose()} },
 		func() tea.Msg { return liveFindingsMsg{gen: gen, findings: svc.LiveFindings(ctx)} },
 		d.spinner.Tick,
 	)
@@ -79,8 +79,10 @@ func (d *diagnosticsScreen) fullReport() *accounts.Report {
 func (d *diagnosticsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case reportBuiltMsg:
-		d.report = msg.report
-		d.clamp()
+		if msg.gen == d.liveGen {
+			d.report = msg.report
+			d.clamp()
+		}
 	case liveFindingsMsg:
 		if msg.gen == d.liveGen {
 			d.live, d.running = msg.findings, false

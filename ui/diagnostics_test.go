@@ -52,7 +52,7 @@ func openDiagnosticsWith(d *driver, svc *accounts.Service, live []accounts.Findi
 	d.m.current = screenDiagnostics
 	d.m.diag.liveGen++
 	d.m.diag.running = true
-	d.send(reportBuiltMsg{report: svc.Diagnose()})
+	d.send(reportBuiltMsg{gen: d.m.diag.liveGen, report: svc.Diagnose()})
 	d.send(liveFindingsMsg{gen: d.m.diag.liveGen, findings: live})
 }
 

@@ -34,8 +34,11 @@ type loginFinishedMsg struct {
 	err    error
 }
 
-// reportBuiltMsg is the static diagnostics report.
-type reportBuiltMsg struct{ report *accounts.Report }
+// reportBuiltMsg is the static diagnostics report; gen ties it to a run.
+type reportBuiltMsg struct {
+	gen    int
+	report *accounts.Report
+}
 
 // liveFindingsMsg is the network part of the diagnostics; gen ties it to a run.
 type liveFindingsMsg struct {
