@@ -123,12 +123,7 @@ func (a *accountsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		a.spinner, cmd = a.spinner.Update(msg)
 		return a, cmd
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			a.move(-1)
-		case tea.MouseWheelDown:
-			a.move(1)
-		}
+		a.move(wheel(msg))
 		return a, nil
 	case tea.KeyPressMsg:
 		return a, a.handleKey(msg)
@@ -171,20 +166,10 @@ func (a *accountsScreen) move(d int) {
 func (a *accountsScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.c.keys
 	st := a.c.state
+	if moveCursor(msg, k, &a.cursor, len(a.rows()), a.listHeight()) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		a.move(-1)
-	case key.Matches(msg, k.Down):
-		a.move(1)
-	case key.Matches(msg, k.Top):
-		a.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		a.cursor = len(a.rows()) - 1
-		a.clamp()
-	case key.Matches(msg, k.PageUp):
-		a.move(-a.listHeight())
-	case key.Matches(msg, k.PageDown):
-		a.move(a.listHeight())
 	case key.Matches(msg, k.Add):
 		if err := a.writable(); err != nil {
 			return err

@@ -269,45 +269,33 @@ func TestGoldenScreens(t *testing.T) {
 			}
 			assertGolden(t, "accounts_"+size.name, view, size.w)
 		})
-		t.Run("empty login form at "+size.name, func(t *testing.T) {
-			d := newDriver(t, fixtureService(t, threeAccounts, ""))
-			d.resize(size.w, size.h)
-			d.press("a")
-			assertGolden(t, "login_empty_"+size.name, d.view(), size.w)
-		})
-		t.Run("login form verifying at "+size.name, func(t *testing.T) {
-			d := newDriver(t, fixtureService(t, threeAccounts, ""))
-			d.resize(size.w, size.h)
-			d.press("a")
-			d.fillLoginForm("work", "ada@acme.example", "secret")
-			// Submit without running the command: the form shows it is verifying.
-			d.m.Update(keyMsg("enter"))
-			if !d.m.login.verifying {
-				t.Fatal("the form is not verifying")
-			}
-			assertGolden(t, "login_verifying_"+size.name, d.view(), size.w)
-		})
-		t.Run("login form with an error at "+size.name, func(t *testing.T) {
-			d := newDriver(t, fixtureService(t, threeAccounts, ""))
-			d.resize(size.w, size.h)
-			d.press("a")
-			d.fillLoginForm("work", "ada@acme.example", "secret")
-			d.m.Update(keyMsg("enter"))
-			d.send(loginFinishedMsg{id: d.m.login.submitID, err: &bloomyclient.GrantError{StatusCode: 400, Code: "invalid_grant", Description: "The user name or password is incorrect."}})
-			assertGolden(t, "login_error_"+size.name, d.view(), size.w)
-		})
-		t.Run("remove confirmation at "+size.name, func(t *testing.T) {
-			d := newDriver(t, fixtureService(t, threeAccounts, ""))
-			d.resize(size.w, size.h)
-			d.press("x")
-			assertGolden(t, "remove_confirm_"+size.name, d.view(), size.w)
-		})
-		t.Run("full help at "+size.name, func(t *testing.T) {
-			d := newDriver(t, fixtureService(t, threeAccounts, ""))
-			d.resize(size.w, size.h)
-			d.press("?")
-			assertGolden(t, "help_"+size.name, d.view(), size.w)
-		})
+		screens := []struct {
+			golden string
+			show   func(d *driver)
+		}{
+			{"login_empty", func(d *driver) { d.press("a") }},
+			{"login_verifying", func(d *driver) {
+				d.press("a")
+				d.fillLoginForm("work", "ada@acme.example", "secret")
+				d.m.Update(keyMsg("enter")) // not run: the form stays verifying
+			}},
+			{"login_error", func(d *driver) {
+				d.press("a")
+				d.fillLoginForm("work", "ada@acme.example", "secret")
+				d.m.Update(keyMsg("enter"))
+				d.send(loginFinishedMsg{id: d.m.login.submitID, err: &bloomyclient.GrantError{StatusCode: 400, Code: "invalid_grant", Description: "The user name or password is incorrect."}})
+			}},
+			{"remove_confirm", func(d *driver) { d.press("x") }},
+			{"help", func(d *driver) { d.press("?") }},
+		}
+		for _, sc := range screens {
+			t.Run(sc.golden+" at "+size.name, func(t *testing.T) {
+				d := newDriver(t, fixtureService(t, threeAccounts, ""))
+				d.resize(size.w, size.h)
+				sc.show(d)
+				assertGolden(t, sc.golden+"_"+size.name, d.view(), size.w)
+			})
+		}
 	}
 }
 

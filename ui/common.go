@@ -9,6 +9,7 @@ import (
 	"bloomy/accounts"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -121,4 +122,39 @@ func ago(t, now time.Time) string {
 	default:
 		return t.Local().Format("15:04")
 	}
+}
+
+// wheel is how far a mouse wheel message scrolls: -1 up, +1 down, 0 for
+// anything else.
+func wheel(msg tea.MouseWheelMsg) int {
+	switch msg.Button {
+	case tea.MouseWheelUp:
+		return -1
+	case tea.MouseWheelDown:
+		return 1
+	}
+	return 0
+}
+
+// moveCursor applies the list keys (up, down, page up/down, top, bottom) to
+// a cursor over n rows with page rows a page; it reports whether msg was one.
+func moveCursor(msg tea.KeyPressMsg, k keyMap, cursor *int, n, page int) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		*cursor--
+	case key.Matches(msg, k.Down):
+		*cursor++
+	case key.Matches(msg, k.PageUp):
+		*cursor -= page
+	case key.Matches(msg, k.PageDown):
+		*cursor += page
+	case key.Matches(msg, k.Top):
+		*cursor = 0
+	case key.Matches(msg, k.Bottom):
+		*cursor = n - 1
+	default:
+		return false
+	}
+	*cursor = min(max(*cursor, 0), max(n-1, 0))
+	return true
 }

@@ -100,11 +100,7 @@ func (d *diagnosticsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return d, d.Open()
 		}
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			d.move(-1)
-		} else if msg.Button == tea.MouseWheelDown {
-			d.move(1)
-		}
+		d.move(wheel(msg))
 	case tea.KeyPressMsg:
 		return d, d.handleKey(msg)
 	}
@@ -122,16 +118,10 @@ func (d *diagnosticsScreen) move(n int) {
 
 func (d *diagnosticsScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := d.c.keys
+	if moveCursor(msg, k, &d.cursor, len(d.findings()), max(d.height-8, 1)) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		d.move(-1)
-	case key.Matches(msg, k.Down):
-		d.move(1)
-	case key.Matches(msg, k.Top):
-		d.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		d.cursor = len(d.findings()) - 1
-		d.clamp()
 	case key.Matches(msg, k.Rerun):
 		return d.Open()
 	case key.Matches(msg, k.Fix):
@@ -208,7 +198,7 @@ func (d *diagnosticsScreen) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (d *diagnosticsScreen) FullHelp() [][]key.Binding {
 	k := d.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Fix, k.Rerun, k.CopyRp, k.Save}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Fix, k.Rerun, k.CopyRp, k.Save}}
 }
 
 // View implements screen.

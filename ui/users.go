@@ -258,12 +258,7 @@ func (u *usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		u.spinner, cmd = u.spinner.Update(msg)
 		return u, cmd
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			u.scroll(-3)
-		case tea.MouseWheelDown:
-			u.scroll(3)
-		}
+		u.scroll(3 * wheel(msg))
 	case tea.PasteMsg:
 		if u.filtering {
 			return u, u.updateFilter(msg)
