@@ -253,6 +253,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
+// cursorScreen is a screen with a text field that shows the terminal's own
+// cursor; Cursor is relative to the screen's View.
+type cursorScreen interface{ Cursor() *tea.Cursor }
+
 // escHandler is a screen that sometimes uses esc itself (to close a pane).
 type escHandler interface{ HandlesEsc() bool }
 
@@ -295,6 +299,13 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 // View implements tea.Model.
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
+	if cs, ok := m.active().(cursorScreen); ok && m.dialog == nil && !m.showHelp {
+		if c := cs.Cursor(); c != nil {
+			c.X += 1 // the app's left padding
+			c.Y += 1 // the header line
+			v.Cursor = c
+		}
+	}
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "bloomy — " + strings.ToLower(m.current.title())

@@ -47,6 +47,7 @@ func newLoginScreen(c *common) *loginScreen {
 	l := &loginScreen{c: c, spinner: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	for i := range l.inputs {
 		in := c.newInput()
+		in.SetVirtualCursor(false) // the terminal's own cursor, placed by Cursor
 		in.Prompt = ""
 		in.CharLimit = 256
 		l.inputs[i] = in
@@ -331,6 +332,31 @@ func (l *loginScreen) finished(res *accounts.LoginResult) tea.Cmd {
 	)
 }
 
+// labelWidth is the width of the labels in front of the fields.
+const labelWidth = 15
+
+// Cursor is where the terminal's cursor goes: in the focused field, relative
+// to the top left of the screen's View. nil while verifying.
+func (l *loginScreen) Cursor() *tea.Cursor {
+	if l.verifying {
+		return nil
+	}
+	c := l.inputs[l.focus].Cursor()
+	if c == nil {
+		return nil
+	}
+	row := 3 // title, the password note, a blank line
+	for i := 0; i < l.focus; i++ {
+		row++
+		if l.errs[i] != "" {
+			row++
+		}
+	}
+	c.X += 2 + labelWidth + 1 // the focus mark, the label, a space
+	c.Y = row
+	return c
+}
+
 // ShortHelp implements help.KeyMap.
 func (l *loginScreen) ShortHelp() []key.Binding {
 	k := l.c.keys
@@ -363,7 +389,7 @@ func (l *loginScreen) View() string {
 		host = h
 	}
 	b.WriteString(s.Muted.Render(truncate("Your password is sent once to "+host+"/Token and never stored.", l.width)) + "\n\n")
-	labelW := 15
+	labelW := labelWidth
 	for i := range l.inputs {
 		label := pad(fieldLabels[i], labelW)
 		if i == l.focus && !l.verifying {
