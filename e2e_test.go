@@ -291,7 +291,7 @@ func TestEndToEndDiagnosticsAndUsers(t *testing.T) {
 	term.keys("/")
 	term.typeText(target.Email)
 	term.keys("Enter")
-	screen = term.waitFor("1 of ", target.Name)
+	term.waitFor("1 of ", target.Name)
 	term.keys("Enter") // the detail pane
 	term.waitFor(target.Email, "Direct reports")
 

@@ -269,9 +269,7 @@ func (d *diagnosticsScreen) detail(fs []accounts.Finding) []string {
 	}
 	f := fs[d.cursor]
 	out := []string{s.Title.Render(truncate(f.Title, d.width))}
-	for _, line := range strings.Split(wrap(sanitize(f.Summary), d.width), "\n") {
-		out = append(out, line)
-	}
+	out = append(out, strings.Split(wrap(sanitize(f.Summary), d.width), "\n")...)
 	for _, dt := range f.Details {
 		out = append(out, s.Muted.Render(truncate("· "+sanitize(dt), d.width)))
 	}
