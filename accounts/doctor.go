@@ -498,7 +498,11 @@ func (s *Service) ping(ctx context.Context, host string) (time.Duration, error) 
 		return 0, fmt.Errorf("cannot reach %s: %v", u.Host, unwrapURL(err))
 	}
 	resp.Body.Close()
-	return time.Since(start), nil
+	took := time.Since(start)
+	if s.opts.DebugLog != nil {
+		fmt.Fprintf(s.opts.DebugLog, "%s HEAD %s/ -> %d in %s (host check, no key)\n", time.Now().Format("15:04:05.000"), u.String(), resp.StatusCode, roundTook(took))
+	}
+	return took, nil
 }
 
 // unwrapURL drops the *url.Error wrapper, whose text repeats the URL.

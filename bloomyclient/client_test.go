@@ -667,3 +667,12 @@ func TestMaskKey(t *testing.T) {
 		}
 	}
 }
+
+func TestA401FromTheLoginIsNotAboutAKey(t *testing.T) {
+	srv := bloomtest.NewTest(t, bloomtest.Options{})
+	srv.SetFault(bloomtest.RouteToken, bloomtest.Fault{Status: 401})
+	_, err := newTestClient(t, srv).RequestToken(context.Background(), adaUser, adaPass)
+	if err == nil || errors.Is(err, ErrUnauthorized) || strings.Contains(err.Error(), "key rejected") {
+		t.Fatalf("error = %v; a refused login is not a rejected key", err)
+	}
+}

@@ -31,7 +31,7 @@ type APIError struct {
 
 // Error implements error.
 func (e *APIError) Error() string {
-	if e.StatusCode == http.StatusUnauthorized {
+	if e.Is(ErrUnauthorized) {
 		return ErrUnauthorized.Error()
 	}
 	s := fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
@@ -41,9 +41,10 @@ func (e *APIError) Error() string {
 	return s
 }
 
-// Is makes a 401 match ErrUnauthorized.
+// Is makes a 401 from the API match ErrUnauthorized (a 401 from the login
+// itself is about the password, not a key).
 func (e *APIError) Is(target error) bool {
-	return target == ErrUnauthorized && e.StatusCode == http.StatusUnauthorized
+	return target == ErrUnauthorized && e.StatusCode == http.StatusUnauthorized && e.Path != tokenPath
 }
 
 // RateLimitError is a 429 reply; RetryAfter is what the server asked for (0 if nothing).

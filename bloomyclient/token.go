@@ -14,6 +14,9 @@ import (
 	"unicode/utf8"
 )
 
+// tokenPath is the password grant's path below the host.
+const tokenPath = "/Token"
+
 // KeyLifetime is how long Bloom Growth keeps a key valid.
 const KeyLifetime = 14 * 24 * time.Hour
 
@@ -53,7 +56,7 @@ func (c *Client) RequestToken(ctx context.Context, username, password string) (*
 		"password":   {password},
 	}
 	var tok *Token
-	err := c.do(ctx, call{method: http.MethodPost, path: "/Token", form: form, secret: password}, func(r io.Reader) error {
+	err := c.do(ctx, call{method: http.MethodPost, path: tokenPath, form: form, secret: password}, func(r io.Reader) error {
 		var err error
 		tok, err = decodeToken(r, time.Now())
 		return err
