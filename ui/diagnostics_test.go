@@ -162,3 +162,51 @@ func TestDiagnosticsCopyAndSaveMaskKeys(t *testing.T) {
 		t.Errorf("copy gave %d messages, want the clipboard and a status", len(msgs))
 	}
 }
+
+func TestDiagnosticsRestoreImportAndRerun(t *testing.T) {
+	svc, srv, path := liveService(t)
+	loginDirect(t, svc, "work", "ada@acme.example", "lovelace")
+	sdkKey, _ := srv.IssueKey("grace@globex.example")
+	if err := os.WriteFile(path, []byte("version: 1\napi_key: "+sdkKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, svc)
+	d.press("d")
+	selectFinding := func(id string) {
+		t.Helper()
+		for i, f := range d.m.diag.findings() {
+			if f.ID == id {
+				d.m.diag.cursor = i
+				return
+			}
+		}
+		t.Fatalf("no %s line in:\n%s", id, d.view())
+	}
+
+	selectFinding(accounts.CheckIDLost)
+	d.press("f")
+	if st := svc.State(); len(st.Accounts) != 1 || st.UnnamedKey != sdkKey {
+		t.Fatalf("after the restore fix: %d accounts, unnamed key kept %v; status %q", len(st.Accounts), st.UnnamedKey == sdkKey, d.m.status)
+	}
+
+	selectFinding(accounts.CheckIDUnnamed)
+	d.press("f")
+	if d.m.dialog == nil || d.m.dialog.input == nil {
+		t.Fatal("the import fix did not ask for a name")
+	}
+	d.m.dialog.input.SetValue("")
+	d.typeText("globex")
+	d.press("enter")
+	if st := svc.State(); st.Find("globex") == nil || st.Active != "globex" {
+		t.Fatalf("the import fix did not import; status %q", d.m.status)
+	}
+
+	// ctrl+r runs every check again: a revoked key turns the live line ✗.
+	srv.RevokeKey(sdkKey)
+	d.press("ctrl+r")
+	for _, f := range d.m.diag.findings() {
+		if f.ID == accounts.CheckIDKeyAccepted && f.Status != accounts.StatusFail {
+			t.Errorf("after re-running, key accepted = %s", f.Status)
+		}
+	}
+}
