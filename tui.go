@@ -103,7 +103,7 @@ func seedDemo(ctx context.Context, svc *accounts.Service, srv *bloomtest.Server,
 			return errors.New("the demo accounts were not saved")
 		}
 		old.IssuedAt, old.ExpiresAt = now.Add(-15*24*time.Hour), now.Add(-24*time.Hour)
-		globex.IssuedAt, globex.ExpiresAt = now.Add(-12*24*time.Hour), now.Add(2*24*time.Hour)
+		globex.IssuedAt, globex.ExpiresAt = now.Add(-11*24*time.Hour-12*time.Hour), now.Add(2*24*time.Hour+12*time.Hour)
 		expiredKey = old.APIKey
 		return nil
 	})
