@@ -30,7 +30,7 @@ func completeAccounts(g *globals, max int) cobra.CompletionFunc {
 		for _, a := range st.Accounts {
 			desc := a.Username
 			if a.Active {
-				desc = "active · " + desc
+				desc = strings.TrimSuffix("active · "+desc, " · ")
 			}
 			names = append(names, cobra.CompletionWithDesc(a.Name, desc))
 		}
@@ -256,11 +256,11 @@ func newImportCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			acc, err := svc.Import(cmd.Context(), args[0])
+			res, err := svc.Import(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "Imported %s as %s (%s); it is the active account\n", bloomyclient.MaskKey(acc.APIKey), shown(acc.Name), shown(acc.UserName))
+			fmt.Fprintln(g.stdout, res.Sentence())
 			return nil
 		},
 	}
@@ -322,7 +322,7 @@ func (g *globals) target(args []string) (*accounts.Service, keyTarget, error) {
 	r := svc.Resolve()
 	switch {
 	case r.SelectedMissing:
-		return nil, keyTarget{}, &accounts.NotFoundError{Name: r.Selected}
+		return nil, keyTarget{}, &accounts.NotFoundError{Name: r.Selected, From: accounts.EnvAccount}
 	case r.Account != "":
 		return svc, keyTarget{account: r.Account, label: r.Account}, nil
 	case r.Key != "":
@@ -352,7 +352,11 @@ func accountFor(svc *accounts.Service, args []string) (*accounts.Account, error)
 	}
 	a := st.Find(name)
 	if a == nil {
-		return nil, &accounts.NotFoundError{Name: name}
+		nf := &accounts.NotFoundError{Name: name}
+		if len(args) == 0 && name == st.Key.Selected {
+			nf.From = accounts.EnvAccount
+		}
+		return nil, nf
 	}
 	return a, nil
 }

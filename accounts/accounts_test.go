@@ -269,12 +269,12 @@ func TestSDKWrittenFilesAreReadAndTheirKeyOfferedForImport(t *testing.T) {
 			if _, err := s.Use("work", UseOptions{}); !errors.Is(err, ErrUnnamedKey) {
 				t.Errorf("use over an unnamed key: %v", err)
 			}
-			acc, err := s.Import(context.Background(), "globex")
+			imp, err := s.Import(context.Background(), "globex")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if acc.UserName != "Grace Hopper" {
-				t.Errorf("imported %+v", acc)
+			if imp.Account.UserName != "Grace Hopper" || imp.Existing {
+				t.Errorf("imported %+v", imp)
 			}
 			st = s.State()
 			if st.UnnamedKey != "" || st.Active != "globex" || len(st.Accounts) != 2 {
@@ -337,6 +337,28 @@ func TestAnSDKRewriteIsDetectedAndRestoreKeepsTheNewKey(t *testing.T) {
 	}
 	if got := len(s.State().Accounts); got != 4 {
 		t.Errorf("%d accounts, want 4", got)
+	}
+}
+
+func TestImportingARestoredAccountsKeyMakesItActiveWithoutACopy(t *testing.T) {
+	e := newEnv(t)
+	s := e.service()
+	work := e.login(s, "work", "ada@acme.example", "lovelace")
+	e.login(s, "globex", "grace@globex.example", "hopper")
+	e.write("version: 1\napi_key: " + work.Account.APIKey + "\n") // the SDK stored work's key
+	res, err := s.Import(context.Background(), "mykey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Existing || res.Account.Name != "work" || strings.Join(res.Restored, ",") != "work,globex" {
+		t.Errorf("result = %+v", res)
+	}
+	st := s.State()
+	if len(st.Accounts) != 2 || st.Active != "work" || st.UnnamedKey != "" {
+		t.Errorf("after import: %d accounts, active %q", len(st.Accounts), st.Active)
+	}
+	if !strings.Contains(res.Sentence(), "Restored work, globex") {
+		t.Errorf("sentence = %q", res.Sentence())
 	}
 }
 

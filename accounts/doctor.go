@@ -277,6 +277,8 @@ func (s *Service) configFindings(st *State) []Finding {
 	}
 	acc := Finding{ID: CheckIDAccounts, Title: "Accounts", Status: StatusOK}
 	switch {
+	case len(names) == 0 && len(st.Lost) > 0:
+		acc.Status, acc.Summary = StatusWarn, "no named accounts in the file: they are in the backup (see Lost accounts)"
 	case len(names) == 0:
 		acc.Status, acc.Summary = StatusWarn, "no named accounts; log in to add one"
 	case st.Active == "":
@@ -361,7 +363,7 @@ func (s *Service) keyFindings(st *State) []Finding {
 		if k.Account != "" {
 			who = "account " + k.Account
 		}
-		win.Summary = fmt.Sprintf("%s from %s (%s)", bloomyclient.MaskKey(k.Key), k.Source, who)
+		win.Summary = fmt.Sprintf("%s, %s, from %s", bloomyclient.MaskKey(k.Key), who, sourceWords(k.Source))
 		win.Details = []string{"precedence: --api-key, then BLOOMY_ACCOUNT (bloomy only), then BG_API_KEY, then the config file's api_key (the active account)", "host: " + k.Host}
 		if k.SDKKey != k.Key {
 			win.Details = append(win.Details, fmt.Sprintf("the SDK's Client() would use %s from %s", bloomyclient.MaskKey(k.SDKKey), k.SDKSource))
@@ -384,6 +386,16 @@ func (s *Service) keyFindings(st *State) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// sourceWords names where a key came from, in a sentence.
+func sourceWords(src KeySource) string {
+	switch src {
+	case SourceActive, SourceUnnamed:
+		return "the config file's api_key"
+	default:
+		return string(src)
+	}
 }
 
 // gitFinding warns when the config file sits in a git work tree and is not
@@ -441,8 +453,12 @@ func (s *Service) LiveFindings(ctx context.Context) []Finding {
 	}
 	out := []Finding{host}
 	accepted := Finding{ID: CheckIDKeyAccepted, Title: "Key accepted", Live: true}
-	if k.Key == "" {
+	switch {
+	case k.Key == "":
 		accepted.Status, accepted.Summary = StatusInfo, "no key to check"
+		return append(out, accepted)
+	case err != nil:
+		accepted.Status, accepted.Summary = StatusInfo, "not checked: the host did not answer"
 		return append(out, accepted)
 	}
 	res := s.CheckKey(ctx, k.Host, k.Key)

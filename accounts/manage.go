@@ -194,7 +194,7 @@ func (s *Service) Rename(oldName, newName string) error {
 			return &NotFoundError{Name: oldName}
 		}
 		if oldName == newName {
-			return nil
+			return fmt.Errorf("%q already has that name", oldName)
 		}
 		if c.Account(newName) != nil {
 			return fmt.Errorf("an account named %q already exists", newName)
@@ -265,13 +265,35 @@ func (s *Service) Remove(name string) (*RemoveResult, error) {
 	return res, nil
 }
 
+// ImportResult says what Import did.
+type ImportResult struct {
+	Account config.Account // the account that now holds the key (and is active)
+	// Restored are lost accounts brought back from the backup on the way.
+	Restored []string
+	// Existing is set when the key turned out to be a restored account's:
+	// nothing new was added, that account was made active.
+	Existing bool
+}
+
+// Sentence says what an import did, for a person.
+func (r *ImportResult) Sentence() string {
+	restored := ""
+	if len(r.Restored) > 0 {
+		restored = "Restored " + Printable(strings.Join(r.Restored, ", ")) + " from the backup. "
+	}
+	if r.Existing {
+		return restored + "The key is " + Printable(r.Account.Name) + "'s, which is now the active account."
+	}
+	return restored + fmt.Sprintf("Imported the key %s as %s (%s); it is the active account.",
+		bloomyclient.MaskKey(r.Account.APIKey), Printable(r.Account.Name), Printable(r.Account.UserName))
+}
+
 // Import names the top-level key that belongs to no account, after users/mine
 // accepts it, and makes that account active (it already is the SDK's key).
-func (s *Service) Import(ctx context.Context, name string) (*config.Account, error) {
+// Accounts an SDK rewrite dropped are restored first; when the key is one of
+// theirs, that account is simply made active.
+func (s *Service) Import(ctx context.Context, name string) (*ImportResult, error) {
 	name = strings.TrimSpace(name)
-	if err := config.ValidName(name); err != nil {
-		return nil, err
-	}
 	cfg, err := s.store.Load()
 	if err != nil {
 		return nil, err
@@ -280,38 +302,58 @@ func (s *Service) Import(ctx context.Context, name string) (*config.Account, err
 	if key == "" {
 		return nil, errors.New("there is no unnamed key in the config file to import")
 	}
-	if cfg.Account(name) != nil {
-		return nil, fmt.Errorf("an account named %q already exists", name)
+	lost, _ := s.store.Lost(cfg)
+	var owner string
+	for _, a := range lost {
+		if a.APIKey == key {
+			owner = a.Name
+		}
 	}
-	if lost, _ := s.store.Lost(cfg); hasName(lost, name) {
-		return nil, fmt.Errorf("an account named %q is in the backup, waiting to be restored; choose another name", name)
+	var acc config.Account
+	if owner == "" {
+		if err := config.ValidName(name); err != nil {
+			return nil, err
+		}
+		if cfg.Account(name) != nil {
+			return nil, fmt.Errorf("an account named %q already exists", name)
+		}
+		if hasName(lost, name) {
+			return nil, fmt.Errorf("an account named %q is in the backup, waiting to be restored; choose another name", name)
+		}
+		host := s.DefaultHost()
+		client, err := s.newClient(host, key)
+		if err != nil {
+			return nil, err
+		}
+		me, err := client.Mine(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the key was not accepted by users/mine: %w", err)
+		}
+		acc = config.Account{Name: name, APIKey: key, BaseURL: storedHost(host), UserID: me.ID, UserName: me.Name}
 	}
-	host := s.DefaultHost()
-	client, err := s.newClient(host, key)
-	if err != nil {
-		return nil, err
-	}
-	me, err := client.Mine(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("the key was not accepted by users/mine: %w", err)
-	}
-	acc := config.Account{Name: name, APIKey: key, BaseURL: storedHost(host), UserID: me.ID, UserName: me.Name}
+	res := &ImportResult{}
 	_, err = s.store.Update(func(c *config.Config) error {
 		if c.UnnamedKey() != key {
 			return errors.New("the config file changed while importing; try again")
 		}
-		s.restoreInto(c)
+		res.Restored = s.restoreInto(c)
+		if a := c.AccountByKey(key); a != nil { // a restored account's own key
+			setActive(c, a.Name)
+			res.Account, res.Existing = *a, true
+			return nil
+		}
 		if c.Account(name) != nil {
 			return fmt.Errorf("an account named %q already exists", name)
 		}
 		c.Accounts = append(c.Accounts, acc)
 		setActive(c, name)
+		res.Account = acc
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &acc, nil
+	return res, nil
 }
 
 // Restore brings back the accounts an SDK rewrite dropped, from the backup,

@@ -33,6 +33,18 @@ func (r *Report) Text() string {
 			fmt.Fprintf(&b, "  %-22s fix: %s (%s)\n", "", Printable(f.Fix.Label), Printable(f.Fix.FixHint()))
 		}
 	}
-	fmt.Fprintf(&b, "\n%d ok, %d warnings, %d problems\n", r.Count(StatusOK), r.Count(StatusWarn), r.Count(StatusFail))
+	fmt.Fprintf(&b, "\n%s\n", r.Tally(", "))
 	return b.String()
+}
+
+// Tally counts the verdicts in words: "12 ok, 1 warning, 2 problems".
+func (r *Report) Tally(sep string) string {
+	return fmt.Sprintf("%d ok%s%s%s%s", r.Count(StatusOK), sep, plural(r.Count(StatusWarn), "warning"), sep, plural(r.Count(StatusFail), "problem"))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

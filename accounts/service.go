@@ -131,12 +131,16 @@ func (s *Service) Client(name string) (*bloomyclient.Client, error) {
 	return s.newClient(acc.URL(), acc.APIKey)
 }
 
-// NotFoundError names an account that is not in the file.
-type NotFoundError struct{ Name string }
+// NotFoundError names an account that is not in the file; From says where
+// the name came from when the user did not type it (BLOOMY_ACCOUNT).
+type NotFoundError struct{ Name, From string }
 
 // Error implements error.
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("no account named %q (see 'bloomy accounts')", e.Name)
+	if e.From != "" {
+		return fmt.Sprintf("no account named %q (from %s)", e.Name, e.From)
+	}
+	return fmt.Sprintf("no account named %q", e.Name)
 }
 
 // ErrUnnamedKey refuses a change that would replace a top-level key that

@@ -364,11 +364,11 @@ func importDialog(c *common) tea.Cmd {
 		"Name for the key "+bloomyclient.MaskKey(st.UnnamedKey)+" (it is checked with users/mine first):", "imported", check,
 		func(v string) tea.Cmd {
 			return func() tea.Msg {
-				acc, err := svc.Import(ctx, v)
+				res, err := svc.Import(ctx, v)
 				if err != nil {
 					return actionDoneMsg{err: err}
 				}
-				return actionDoneMsg{text: "Imported the key as " + acc.Name + " (" + acc.UserName + ")."}
+				return actionDoneMsg{text: res.Sentence()}
 			}
 		}))
 }

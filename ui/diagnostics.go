@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,7 +209,7 @@ func (d *diagnosticsScreen) View() string {
 	fs := d.findings()
 	var lines []string
 	worst := d.fullReport()
-	summary := fmt.Sprintf("%d ok · %d warnings · %d problems", worst.Count(accounts.StatusOK), worst.Count(accounts.StatusWarn), worst.Count(accounts.StatusFail))
+	summary := worst.Tally(" · ")
 	if d.running {
 		summary += " · checking the server…"
 	}
