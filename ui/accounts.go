@@ -170,6 +170,8 @@ func (a *accountsScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(msg, k.Refresh):
+		return func() tea.Msg { return reloadMsg{} }
 	case key.Matches(msg, k.Add):
 		if err := a.writable(); err != nil {
 			return err
@@ -221,6 +223,8 @@ func (a *accountsScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.copyKey()
 	case key.Matches(msg, k.Restore):
 		return a.restore()
+	case len(st.Accounts) == 0 && !key.Matches(msg, k.Import, k.Restore, k.Copy, k.Use):
+		return statusCmd("No accounts yet — press a to log in.", true)
 	case key.Matches(msg, k.Users):
 		acc := a.selected()
 		if acc == nil {
@@ -230,6 +234,13 @@ func (a *accountsScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return func() tea.Msg { return openScreenMsg{to: screenUsers, account: name} }
 	}
 	return nil
+}
+
+// reloadBinding is ctrl+r as the home screen names it.
+func reloadBinding(k keyMap) key.Binding {
+	b := k.Refresh
+	b.SetHelp("ctrl+r", "read the file again")
+	return b
 }
 
 // writable returns a status command when the file cannot be saved, else nil.
@@ -430,7 +441,11 @@ func (a *accountsScreen) listHeight() int { return max(a.height-6, 1) }
 // ShortHelp implements help.KeyMap.
 func (a *accountsScreen) ShortHelp() []key.Binding {
 	k := a.c.keys
-	if st := a.c.state; st != nil && len(st.Accounts) == 0 && st.UnnamedKey == "" {
+	st := a.c.state
+	switch {
+	case st != nil && st.LoadErr != nil:
+		return []key.Binding{k.Diagnostics, reloadBinding(k), k.Quit}
+	case st != nil && len(st.Accounts) == 0 && st.UnnamedKey == "":
 		return []key.Binding{k.Add, k.Diagnostics, k.Quit}
 	}
 	return []key.Binding{k.Use, k.Add, k.Relogin, k.Remove, k.Check, k.Users, k.Quit}
@@ -443,7 +458,7 @@ func (a *accountsScreen) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Use, k.Previous, k.Add, k.Relogin, k.Rename, k.Remove},
 		{k.Check, k.CheckAll, k.Copy, k.Import, k.Restore},
-		{k.Users, k.Diagnostics},
+		{k.Users, k.Diagnostics, k.Refresh},
 	}
 }
 
@@ -495,9 +510,7 @@ func (a *accountsScreen) bannerTexts() []banner {
 	st := a.c.state
 	s := a.c.styles
 	var out []banner
-	if st.LoadErr != nil {
-		out = append(out, banner{"✗ The config file cannot be read; changes are disabled (d: diagnostics).", s.Error})
-	} else if st.ReadOnly != nil {
+	if st.LoadErr == nil && st.ReadOnly != nil {
 		out = append(out, banner{"✗ Read-only: " + st.ReadOnly.Error() + " — changes are disabled.", s.Error})
 	}
 	if st.Key.Shadowing {
@@ -534,7 +547,7 @@ func (a *accountsScreen) brokenFile() string {
 		"",
 		wrap(errorSentence(a.c.state.LoadErr), a.width),
 		"",
-		wrap("bloomy will not write to it, so nothing in it is lost. Fix it in an editor, then come back; press d for the diagnostics.", a.width),
+		wrap("bloomy changes nothing while it is like this. Fix it in an editor, then press ctrl+r; d shows the diagnostics.", a.width),
 	}
 	return strings.Join(lines, "\n")
 }

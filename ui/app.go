@@ -69,6 +69,8 @@ type Model struct {
 	status    string
 	statusErr bool
 	statusSeq int
+	// loginFrom is the screen the login form returns to.
+	loginFrom screenID
 	// loads counts reads of the config file; shown is the newest one applied.
 	loads, shown int
 	// later schedules a message (the status line's clearing); tests turn it off.
@@ -174,15 +176,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case actionDoneMsg:
-		// Screens hear of it too (diagnostics re-runs its checks).
+		// Screens hear of it too (diagnostics re-runs its checks). A failure
+		// may come from a file that changed under us: read it again too.
 		if msg.err != nil {
-			return m, tea.Batch(m.setStatus(errorSentence(msg.err), true), m.broadcast(msg))
+			return m, tea.Batch(m.setStatus(errorSentence(msg.err), true), m.loadState(), m.broadcast(msg))
 		}
 		return m, tea.Batch(m.setStatus(msg.text, false), m.loadState(), m.broadcast(msg))
 	case openDialogMsg:
 		m.dialog = msg.dialog
 		return m, m.dialog.focus()
+	case closeLoginMsg:
+		back := m.loginFrom
+		if back == screenLogin {
+			back = screenAccounts
+		}
+		return m, m.open(back, m.users.account)
+	case reloadMsg:
+		return m, m.loadState()
 	case openLoginMsg:
+		if m.current != screenLogin {
+			m.loginFrom = m.current
+		}
 		m.current = screenLogin
 		return m, m.login.Open(msg.relogin)
 	case openScreenMsg:
@@ -357,7 +371,8 @@ func (m *Model) render() string {
 	default:
 		bindings := m.active().ShortHelp()
 		if !m.active().Capturing() {
-			bindings = append(bindings, c.keys.Help) // while typing, ? is a character
+			// First, so a narrow terminal never cuts it off (while typing, ? is a character).
+			bindings = append([]key.Binding{c.keys.Help}, bindings...)
 		}
 		helpLine = m.help.ShortHelpView(bindings)
 	}
@@ -365,11 +380,39 @@ func (m *Model) render() string {
 	return s.App.Render(fitLines(out, w, c.height))
 }
 
-// fullHelp lists every key of the screen on show and the global ones.
+// fullHelp lists every key of the screen on show and the global ones, in as
+// many columns as the width holds, so nothing is cut at 60 columns.
 func (m *Model) fullHelp() string {
 	k := m.c.keys
+	s := m.c.styles
 	groups := append(m.active().FullHelp(), []key.Binding{k.Help, k.Back, k.Quit})
-	h := m.help
-	h.ShowAll = true
-	return m.c.styles.Title.Render(m.current.title()+" — keys") + "\n\n" + h.FullHelpView(groups)
+	var keys, descs []string
+	keyW, descW := 0, 0
+	for _, g := range groups {
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			h := b.Help()
+			keys, descs = append(keys, h.Key), append(descs, h.Desc)
+			keyW, descW = max(keyW, lipgloss.Width(h.Key)), max(descW, lipgloss.Width(h.Desc))
+		}
+	}
+	w := m.c.width - 2
+	colW := keyW + 1 + descW + 3
+	cols := max(1, min(len(keys), (w+3)/colW))
+	rows := (len(keys) + cols - 1) / cols
+	lines := make([]string, rows)
+	for i := range keys {
+		cell := s.Key.Render(pad(keys[i], keyW)) + " " + pad(descs[i], descW)
+		r := i % rows
+		if i >= rows {
+			lines[r] += "   "
+		}
+		lines[r] += cell
+	}
+	if rows+2 > max(m.c.height-3, 1) {
+		return strings.Join(lines, "\n") // no room for a title: the keys matter more
+	}
+	return s.Title.Render(m.current.title()+" — keys") + "\n\n" + strings.Join(lines, "\n")
 }

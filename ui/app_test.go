@@ -687,3 +687,39 @@ func TestAnOlderReadOfTheFileIsDropped(t *testing.T) {
 		t.Error("a read older than the one shown replaced it")
 	}
 }
+
+func TestLoggingInAgainFromUsersComesBackToUsers(t *testing.T) {
+	svc, srv, _ := liveService(t)
+	res := loginDirect(t, svc, "work", "ada@acme.example", "lovelace")
+	srv.RevokeKey(res.Account.APIKey)
+	d := newDriver(t, svc)
+	d.press("u")
+	if d.m.current != screenUsers || !strings.Contains(d.view(), "rejected") {
+		t.Fatalf("no 401 state on users:\n%s", d.view())
+	}
+	d.press("l")
+	if d.m.current != screenLogin {
+		t.Fatal("l did not open the login form")
+	}
+	d.typeText("lovelace")
+	d.press("enter")
+	if d.m.current != screenUsers {
+		t.Fatalf("after the re-login the screen is %v, want users", d.m.current)
+	}
+	if !strings.Contains(d.view(), "Ada Lovelace") {
+		t.Errorf("the users list did not load with the new key:\n%s", d.view())
+	}
+}
+
+func TestTheHomeScreenReloadsTheFile(t *testing.T) {
+	svc, _, path := liveService(t)
+	loginDirect(t, svc, "work", "ada@acme.example", "lovelace")
+	d := newDriver(t, svc)
+	if err := os.WriteFile(path, []byte("version: 1\naccounts: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.press("ctrl+r")
+	if len(d.m.c.state.Accounts) != 0 {
+		t.Error("ctrl+r did not read the file again")
+	}
+}

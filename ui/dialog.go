@@ -147,9 +147,11 @@ func errorSentence(err error) string {
 	case errors.As(err, &grant):
 		return grant.Error()
 	case errors.As(err, &perr):
-		return fmt.Sprintf("The config file does not parse (line %d: %s); fix it in an editor — bloomy will not overwrite it.", perr.Line, perr.Msg)
+		return fmt.Sprintf("The config file does not parse (line %d: %s).", perr.Line, perr.Msg)
 	case errors.Is(err, config.ErrReadOnly):
 		return "The config file is read-only: " + err.Error() + ". Make it writable to save changes."
+	case errors.As(err, new(*accounts.NotFoundError)):
+		return err.Error() + " — the config file changed; it has been read again."
 	case errors.Is(err, accounts.ErrUnnamedKey):
 		return "The file's api_key belongs to no account; import it first (i)."
 	case errors.As(err, &netErr):

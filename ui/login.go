@@ -172,7 +172,7 @@ func (l *loginScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		l.clearPassword()
-		return func() tea.Msg { return openScreenMsg{to: screenAccounts} }
+		return func() tea.Msg { return closeLoginMsg{} }
 	case msg.String() == "tab" || msg.String() == "down":
 		return l.focusField(l.focus + 1)
 	case msg.String() == "shift+tab" || msg.String() == "up":
@@ -326,7 +326,7 @@ func (l *loginScreen) finished(res *accounts.LoginResult) tea.Cmd {
 	}
 	name := a.Name
 	return tea.Batch(
-		func() tea.Msg { return openScreenMsg{to: screenAccounts} },
+		func() tea.Msg { return closeLoginMsg{} },
 		func() tea.Msg { return selectAccountMsg{name: name} },
 		statusCmd(text, false),
 	)

@@ -78,3 +78,10 @@ type openScreenMsg struct {
 // selectAccountMsg asks the home screen to put its cursor on an account
 // (a new login) once the list holds it.
 type selectAccountMsg struct{ name string }
+
+// closeLoginMsg asks the root to leave the login form for the screen that
+// opened it.
+type closeLoginMsg struct{}
+
+// reloadMsg asks the root to read the config file again.
+type reloadMsg struct{}
