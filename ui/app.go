@@ -352,7 +352,6 @@ func (m *Model) render() string {
 	default:
 		body = m.active().View()
 	}
-	body = fitLines(body, w, bodyH)
 
 	status := ""
 	if m.status != "" {
@@ -360,8 +359,24 @@ func (m *Model) render() string {
 		if m.statusErr {
 			st = s.Error
 		}
-		status = st.Render(truncate(m.status, w))
+		// Up to two lines, taken from the bottom of the body: a message cut
+		// short loses its way out.
+		lines := strings.Split(wrap(m.status, w), "\n")
+		if len(lines) > 2 {
+			lines = lines[:2]
+			lines[1] = truncate(lines[1]+" …", w)
+		}
+		if len(lines) > 1 && bodyH > 4 {
+			bodyH--
+		} else {
+			lines = []string{truncate(m.status, w)}
+		}
+		for i := range lines {
+			lines[i] = st.Render(lines[i])
+		}
+		status = strings.Join(lines, "\n")
 	}
+	body = fitLines(body, w, bodyH)
 	var helpLine string
 	switch {
 	case m.showHelp:

@@ -125,15 +125,11 @@ func (d *diagnosticsScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return d.Open()
 	case key.Matches(msg, k.Fix):
 		return d.fix()
+	case (key.Matches(msg, k.CopyRp) || key.Matches(msg, k.Save)) && (d.report == nil || d.running):
+		return statusCmd("The checks are still running; copy or save the report when they finish.", true)
 	case key.Matches(msg, k.CopyRp):
-		if d.report == nil {
-			return nil
-		}
 		return tea.Batch(tea.SetClipboard(d.fullReport().Text()), statusCmd("Copied the report (keys masked) to the clipboard.", false))
 	case key.Matches(msg, k.Save):
-		if d.report == nil {
-			return nil
-		}
 		text := d.fullReport().Text()
 		return func() tea.Msg {
 			path, err := saveReport(text)

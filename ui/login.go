@@ -349,7 +349,7 @@ func (l *loginScreen) Cursor() *tea.Cursor {
 	for i := 0; i < l.focus; i++ {
 		row++
 		if l.errs[i] != "" {
-			row++
+			row += strings.Count(wrap(l.errs[i], max(l.width-min(labelWidth+3, l.width/3), 10)), "\n") + 1
 		}
 	}
 	c.X += 2 + labelWidth + 1 // the focus mark, the label, a space
@@ -403,7 +403,10 @@ func (l *loginScreen) View() string {
 		}
 		b.WriteString(label + " " + value + "\n")
 		if l.errs[i] != "" {
-			b.WriteString(s.Error.Render(truncate("  "+strings.Repeat(" ", labelW+1)+l.errs[i], l.width)) + "\n")
+			indent := strings.Repeat(" ", min(labelW+3, l.width/3))
+			for _, line := range strings.Split(wrap(l.errs[i], max(l.width-len(indent), 10)), "\n") {
+				b.WriteString(s.Error.Render(indent+line) + "\n")
+			}
 		}
 	}
 	b.WriteString("\n")
@@ -413,10 +416,16 @@ func (l *loginScreen) View() string {
 	case l.formErr != "":
 		b.WriteString(s.Error.Render(wrap(l.formErr, l.width)) + "\n")
 	}
-	if len(l.c.demo) > 0 && l.height >= 14 {
-		b.WriteString("\n" + s.Warn.Render("Demo logins") + s.Muted.Render(" (ctrl+o fills the next one)") + "\n")
-		for _, d := range l.c.demo {
-			b.WriteString(s.Muted.Render(truncate(fmt.Sprintf("  %-24s %-10s %s", d.Username, d.Password, d.Organization), l.width)) + "\n")
+	if len(l.c.demo) > 0 {
+		used := strings.Count(b.String(), "\n")
+		if used+2+len(l.c.demo) <= l.height {
+			b.WriteString("\n" + s.Warn.Render("Demo logins") + s.Muted.Render(" (ctrl+o fills the next one)") + "\n")
+			for _, d := range l.c.demo {
+				b.WriteString(s.Muted.Render(truncate(fmt.Sprintf("  %-24s %-10s %s", d.Username, d.Password, d.Organization), l.width)) + "\n")
+			}
+		} else {
+			d := l.c.demo[0]
+			b.WriteString(s.Warn.Render(truncate(fmt.Sprintf("Demo: %s / %s — ctrl+o fills it", d.Username, d.Password), l.width)) + "\n")
 		}
 	}
 	return b.String()
