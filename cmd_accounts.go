@@ -301,8 +301,23 @@ func (g *globals) account(args []string) (*accounts.Service, *accounts.Account, 
 type keyTarget struct {
 	account string // "" for a key without an account
 	label   string // how to name it in output
+	source  accounts.KeySource
 	host    string
 	key     string
+}
+
+// rejectedAdvice is what to do when the server rejects the target's key.
+func (t keyTarget) rejectedAdvice() string {
+	switch {
+	case t.account != "":
+		return "log in again with: bloomy login --name " + t.account
+	case t.source == accounts.SourceEnv:
+		return "BG_API_KEY holds it: unset BG_API_KEY, or set it from an account with: eval \"$(bloomy env NAME)\""
+	case t.source == accounts.SourceFlag:
+		return "it came from --api-key: pass a current key, or leave the flag out to use your accounts"
+	default:
+		return "get a new one with: bloomy login"
+	}
 }
 
 // target picks what users and check act on: the named account, else the key
@@ -326,7 +341,7 @@ func (g *globals) target(args []string) (*accounts.Service, keyTarget, error) {
 	case r.Account != "":
 		return svc, keyTarget{account: r.Account, label: r.Account}, nil
 	case r.Key != "":
-		return svc, keyTarget{label: "the key from " + string(r.Source), host: r.Host, key: r.Key}, nil
+		return svc, keyTarget{label: string(r.Source), source: r.Source, host: r.Host, key: r.Key}, nil
 	default:
 		return nil, keyTarget{}, errors.New("no key: log in with 'bloomy login', or set BG_API_KEY")
 	}

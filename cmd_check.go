@@ -14,7 +14,8 @@ import (
 
 // checkJSON is one result of `bloomy check --json`: stable for scripts.
 type checkJSON struct {
-	Account  string `json:"account"`
+	Account  string `json:"account"`          // "" for a key without an account
+	Source   string `json:"source,omitempty"` // where such a key came from (BG_API_KEY, --api-key)
 	Status   string `json:"status"`
 	UserID   int64  `json:"user_id,omitempty"`
 	UserName string `json:"user_name,omitempty"`
@@ -39,6 +40,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 				return err
 			}
 			var results []accounts.CheckResult
+			var source keyTarget // set when the key belongs to no account
 			if all {
 				if results, err = svc.CheckAll(cmd.Context()); err != nil {
 					return err
@@ -54,16 +56,22 @@ func newCheckCmd(g *globals) *cobra.Command {
 				if t.account != "" {
 					results = []accounts.CheckResult{svc.Check(cmd.Context(), t.account)}
 				} else {
-					r := svc.CheckKey(cmd.Context(), t.host, t.key)
-					r.Account = t.label
-					results = []accounts.CheckResult{r}
+					results = []accounts.CheckResult{svc.CheckKey(cmd.Context(), t.host, t.key)}
+					source = t
 				}
 			}
 			if asJSON {
-				writeChecksJSON(g.stdout, results)
+				writeChecksJSON(g.stdout, results, string(source.source))
 			} else {
 				for _, r := range results {
-					fmt.Fprintf(g.stdout, "%s %-16s %s (%s)\n", checkMark(r.Status), shown(r.Account), r.Summary(), r.Took.Round(time.Millisecond))
+					name := r.Account
+					if name == "" {
+						name = source.label
+					}
+					fmt.Fprintf(g.stdout, "%s %-16s %s (%s)\n", checkMark(r.Status), shown(name), r.Summary(), r.Took.Round(time.Millisecond))
+				}
+				if source.key != "" && results[0].Status == accounts.CheckRejected {
+					fmt.Fprintln(g.stderr, source.rejectedAdvice())
 				}
 			}
 			for _, r := range results {
@@ -86,10 +94,13 @@ func checkMark(s accounts.CheckStatus) string {
 	return "✗"
 }
 
-func writeChecksJSON(w io.Writer, results []accounts.CheckResult) {
+func writeChecksJSON(w io.Writer, results []accounts.CheckResult, source string) {
 	out := make([]checkJSON, 0, len(results))
 	for _, r := range results {
 		c := checkJSON{Account: r.Account, Status: string(r.Status), TookMS: r.Took.Milliseconds()}
+		if r.Account == "" {
+			c.Source = source
+		}
 		if r.User != nil {
 			c.UserID, c.UserName = r.User.ID, r.User.Name
 		}
@@ -117,6 +128,9 @@ func newDoctorCmd(g *globals) *cobra.Command {
 			if fix {
 				applyFixes(g, svc)
 			}
+			if !offline && !asJSON {
+				fmt.Fprintln(g.stderr, "Checking the server…")
+			}
 			report := fullReport(cmd.Context(), svc, !offline)
 			if asJSON {
 				enc := json.NewEncoder(g.stdout)
@@ -126,6 +140,9 @@ func newDoctorCmd(g *globals) *cobra.Command {
 				}
 			} else {
 				fmt.Fprint(g.stdout, report.Text())
+				if offline {
+					fmt.Fprintln(g.stdout, "(live checks skipped: --offline)")
+				}
 			}
 			if report.Worst() == accounts.StatusFail {
 				return exitError{code: exitFail}

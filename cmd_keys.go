@@ -101,7 +101,7 @@ func newExecCmd(g *globals) *cobra.Command {
   bloomy exec test -- env | grep BG_API_KEY`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 || cmd.ArgsLenAtDash() != 1 {
-				return usagef("usage: bloomy exec NAME -- COMMAND [ARGS…]")
+				return usagef("exec takes an account name, then --, then the command: bloomy exec NAME -- COMMAND [ARGS…]")
 			}
 			return nil
 		},

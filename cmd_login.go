@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"bloomy/accounts"
 	"bloomy/bloomyclient"
@@ -49,14 +51,14 @@ The email comes from --username or BLOOMY_USERNAME, the password from
 				req.Username = os.Getenv("BLOOMY_USERNAME")
 			}
 			if req.Username == "" {
-				if req.Username, err = p.line("Login email: "); err != nil {
+				if req.Username, err = p.line("Login email: ", "pass --username or set BLOOMY_USERNAME"); err != nil {
 					return err
 				}
 			}
 			if req.Name == "" {
 				suggested := suggestName(req.Username)
 				if p.interactive() {
-					answer, err := p.line(fmt.Sprintf("Account name [%s]: ", suggested))
+					answer, err := p.line(fmt.Sprintf("Account name [%s]: ", suggested), "pass --name")
 					if err != nil {
 						return err
 					}
@@ -67,6 +69,9 @@ The email comes from --username or BLOOMY_USERNAME, the password from
 				req.Name = suggested
 			}
 			if err := config.ValidName(req.Name); err != nil {
+				if cmd.Flags().Changed("name") {
+					return usageError{fmt.Errorf("--name: %w", err)}
+				}
 				return err
 			}
 			switch {
@@ -102,6 +107,9 @@ The email comes from --username or BLOOMY_USERNAME, the password from
 				fmt.Fprintf(g.stdout, "%s is the active account.\n", res.Account.Name)
 			case res.KeptKey:
 				fmt.Fprintf(g.stdout, "Not made active: the file's api_key belongs to no account. Name it with 'bloomy import NAME', then 'bloomy use %s'.\n", res.Account.Name)
+			}
+			if len(res.SameLogin) > 0 {
+				fmt.Fprintf(g.stderr, "note: %s is the same login; 'bloomy login --name %s' logs in again instead of adding an account.\n", shown(strings.Join(res.SameLogin, ", ")), shown(res.SameLogin[0]))
 			}
 			warnShadowing(g.stderr, svc.State())
 			return nil
@@ -186,9 +194,10 @@ func (p *prompter) interactive() bool {
 	return ok
 }
 
-func (p *prompter) line(question string) (string, error) {
+func (p *prompter) line(question, hint string) (string, error) {
 	if !p.interactive() {
-		return "", usagef("%s needed, and standard input is not a terminal (use the flags or environment variables)", strings.TrimSuffix(strings.TrimSpace(question), ":"))
+		what := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(question), ":"))
+		return "", usagef("a %s is needed: %s (standard input is not a terminal, so bloomy cannot ask)", what, hint)
 	}
 	fmt.Fprint(p.out, question)
 	if p.rd == nil {
@@ -207,6 +216,23 @@ func (p *prompter) password(question string) (string, error) {
 		return "", usagef("a password is needed: pipe it with --password-stdin or set BLOOMY_PASSWORD (standard input is not a terminal)")
 	}
 	fmt.Fprint(p.out, question)
+	// Ctrl-C while echo is off must not leave the terminal without echo.
+	if state, err := term.GetState(f.Fd()); err == nil {
+		stop := make(chan struct{})
+		defer close(stop)
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sigs)
+		go func() {
+			select {
+			case <-sigs:
+				_ = term.Restore(f.Fd(), state)
+				fmt.Fprintln(p.out)
+				os.Exit(130)
+			case <-stop:
+			}
+		}()
+	}
 	pw, err := term.ReadPassword(f.Fd())
 	fmt.Fprintln(p.out)
 	if err != nil {

@@ -28,15 +28,12 @@ type userJSON struct {
 
 // keyRejectedError is a 401 on an account's key, saying how to get a new one.
 type keyRejectedError struct {
-	account string
-	err     error
+	target keyTarget
+	err    error
 }
 
 func (e *keyRejectedError) Error() string {
-	if e.account == "" {
-		return "key rejected — expired or revoked; get a new one with: bloomy login"
-	}
-	return "key rejected — expired or revoked; log in again with: bloomy login --name " + e.account
+	return "key rejected — expired or revoked; " + e.target.rejectedAdvice()
 }
 
 func (e *keyRejectedError) Unwrap() error { return e.err }
@@ -72,7 +69,7 @@ email or position contains the text (ignoring case).`,
 				users, err = svc.UsersWithKey(cmd.Context(), t.host, t.key, placeholders)
 			}
 			if errors.Is(err, bloomyclient.ErrUnauthorized) {
-				return &keyRejectedError{account: t.account, err: err}
+				return &keyRejectedError{target: t, err: err}
 			}
 			if err != nil {
 				return err

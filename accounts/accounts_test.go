@@ -588,3 +588,13 @@ func TestGitWorkTreeFinding(t *testing.T) {
 		t.Fatalf("ignored file: %+v", f)
 	}
 }
+
+func TestAddingTheSameLoginTwiceIsPointedOut(t *testing.T) {
+	e := newEnv(t)
+	s := e.service()
+	e.login(s, "globex", "grace@globex.example", "hopper")
+	res := e.login(s, "hopper", "Grace@Globex.example", "hopper")
+	if strings.Join(res.SameLogin, ",") != "globex" {
+		t.Errorf("SameLogin = %v", res.SameLogin)
+	}
+}

@@ -25,6 +25,7 @@ type LoginResult struct {
 	Activated bool     // the account is now the active one
 	KeptKey   bool     // not activated because the file holds an unnamed key
 	Restored  []string // lost accounts brought back from the backup on the way
+	SameLogin []string // other accounts for the same login on the same host
 }
 
 // Login runs the password grant, checks the new key with users/mine, and only
@@ -110,6 +111,11 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 				res.Activated = true
 			}
 			return nil
+		}
+		for _, a := range c.Accounts {
+			if strings.EqualFold(a.Username, fresh.Username) && a.URL() == fresh.URL() {
+				res.SameLogin = append(res.SameLogin, a.Name)
+			}
 		}
 		c.Accounts = append(c.Accounts, fresh)
 		res.Account = fresh

@@ -324,6 +324,9 @@ func (l *loginScreen) finished(res *accounts.LoginResult) tea.Cmd {
 	if len(res.Restored) > 0 {
 		text += " Restored " + strings.Join(res.Restored, ", ") + " from the backup."
 	}
+	if len(res.SameLogin) > 0 {
+		text += " Note: " + strings.Join(res.SameLogin, ", ") + " is the same login (l logs in again)."
+	}
 	name := a.Name
 	return tea.Batch(
 		func() tea.Msg { return closeLoginMsg{} },
