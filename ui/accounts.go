@@ -585,6 +585,14 @@ func (a *accountsScreen) columns() columns {
 	default:
 		c = columns{name: 11, login: 0, user: 0, expiry: 15}
 	}
+	// Long names get room when the terminal has it to spare.
+	if st := a.c.state; st != nil && w >= 100 {
+		longest := 0
+		for _, acc := range st.Accounts {
+			longest = max(longest, ansi.StringWidth(acc.Name)+2)
+		}
+		c.name = min(max(c.name, longest), w-c.login-c.user-c.expiry-16)
+	}
 	used := c.name + c.login + c.user + c.expiry
 	c.check = max(w-used, 8)
 	return c
@@ -616,7 +624,12 @@ func (a *accountsScreen) table() string {
 	for i := a.offset; i < len(rows) && i < a.offset+h; i++ {
 		var line string
 		if rows[i] == unnamedRow {
-			line = "  " + cell(unnamedRow, col.name) + cell("-", col.login) + cell("-", col.user) + cell(bloomyclient.MaskKey(st.UnnamedKey), col.expiry) + s.Warn.Render("i: import")
+			key := "key " + bloomyclient.MaskKey(st.UnnamedKey)
+			if col.login == 0 {
+				line = "  " + cell(unnamedRow, col.name) + cell(key, col.expiry) + s.Warn.Render("i: import")
+			} else {
+				line = "  " + cell(unnamedRow, col.name) + cell(key, col.login) + cell("-", col.user) + cell("-", col.expiry) + s.Warn.Render("i: import")
+			}
 		} else {
 			line = a.accountRow(st.Find(rows[i]), col, cell)
 		}
