@@ -340,7 +340,7 @@ func TestEndToEndDemoLeavesTheRealConfigAlone(t *testing.T) {
 	term.keys("C-o", "Enter")
 	term.waitFor("Added")
 	term.keys("d")
-	term.waitFor("demo (throw-away)", "Key accepted")
+	term.waitFor("demo (throw-away)", "Key accepted", "ignored in demo mode")
 	term.keys("Escape")
 	time.Sleep(100 * time.Millisecond)
 	term.keys("u")

@@ -68,7 +68,7 @@ func startDemo(ctx context.Context, g *globals) (*accounts.Service, []ui.DemoLog
 	}
 	g.closers = append(g.closers, func() { srv.Close(); os.RemoveAll(dir) })
 	path := filepath.Join(dir, "config.yaml")
-	svc, err := g.newService(accounts.Options{ConfigPath: path, PathSource: "demo (throw-away)", BaseURL: srv.URL(), Getenv: demoGetenv})
+	svc, err := g.newService(accounts.Options{ConfigPath: path, PathSource: "demo (throw-away)", BaseURL: srv.URL(), Getenv: demoGetenv, Demo: true})
 	if err != nil {
 		return nil, nil, err
 	}

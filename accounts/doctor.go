@@ -341,6 +341,8 @@ func (s *Service) keyFindings(st *State) []Finding {
 			f.Details = []string{"unset it (unset BG_API_KEY) to use the active account, or run 'eval \"$(bloomy env)\"' to set it to the active key"}
 		}
 		out = append(out, f)
+	} else if s.opts.Demo {
+		out = append(out, Finding{ID: CheckIDEnvKey, Title: "BG_API_KEY", Status: StatusInfo, Summary: "ignored in demo mode: the demo never uses your real environment"})
 	} else {
 		out = append(out, Finding{ID: CheckIDEnvKey, Title: "BG_API_KEY", Status: StatusOK, Summary: "not set: the SDKs use the config file"})
 	}

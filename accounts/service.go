@@ -44,6 +44,9 @@ type Options struct {
 	CheckTimeout time.Duration
 	// RetryBackoff, when set, shortens the client's retry delays (tests).
 	RetryBackoff time.Duration
+	// Demo says Getenv hides the real BG_API_KEY and BLOOMY_ACCOUNT (demo
+	// mode), so the report says they are ignored rather than not set.
+	Demo bool
 }
 
 // Service does everything bloomy does to accounts.
