@@ -348,7 +348,7 @@ func TestWrongPasswordLeavesTheFileAlone(t *testing.T) {
 			if got := lines[len(lines)-1]; got != want {
 				t.Errorf("the error line is %q, want %q\nstderr: %s", got, want, r.stderr)
 			}
-			if strings.Count(r.stderr, "incorrect") != 1 || strings.Contains(r.stderr, "invalid_grant") || strings.Contains(r.stderr, "400") {
+			if strings.Count(r.stderr, "incorrect") != 1 || strings.Contains(r.stderr, "invalid_grant") || strings.Contains(r.stderr, "Bad Request") || strings.Contains(r.stderr, "status 400") {
 				t.Errorf("stderr should say it once, in words:\n%s", r.stderr)
 			}
 			if strings.Contains(r.stderr+r.stdout, "not-the-password") {
