@@ -209,6 +209,13 @@ func fixtureService(t *testing.T, content, envKey string) *accounts.Service {
 	} else {
 		path = "/nonexistent-bloomy-test/config.yaml"
 	}
+	return offlineService(t, path, envKey)
+}
+
+// offlineService is a service over path at the fixed clock, with BG_API_KEY
+// set as given, whose live checks go to offlineHost.
+func offlineService(t *testing.T, path, envKey string) *accounts.Service {
+	t.Helper()
 	svc, err := accounts.New(accounts.Options{
 		ConfigPath: path,
 		BaseURL:    offlineHost, // live checks fail fast, on this machine

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"bloomy/accounts"
 )
@@ -29,21 +28,7 @@ func diagnosticsFixture(t *testing.T, content string, mode os.FileMode, envKey s
 	if err := os.Chtimes("config.yaml", fixedNow, fixedNow); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := accounts.New(accounts.Options{
-		ConfigPath: "config.yaml",
-		BaseURL:    offlineHost,
-		Getenv: func(k string) string {
-			if k == accounts.EnvAPIKey {
-				return envKey
-			}
-			return ""
-		},
-		Now: func() time.Time { return fixedNow },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return offlineService(t, "config.yaml", envKey)
 }
 
 // openDiagnosticsWith shows the diagnostics screen with the static report and
